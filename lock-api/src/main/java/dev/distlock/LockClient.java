@@ -1,0 +1,69 @@
+package dev.distlock;
+
+/**
+ * A connection to one lock store (a Redis server, a Redlock group, a ZooKeeper ensemble, or the
+ * in-process {@code memory://} store) from which {@link Mutex} handles are made. Obtain one with
+ * {@link LockClients#connect(String)}; close it when the application stops.
+ *
+ * <p>A client is one owner per thread: two threads of one client exclude each other like two
+ * separate clients do, and a thread re-entering a lock it holds costs no round trip. The client
+ * runs one lease renewer (the watchdog) for all its locks.
+ *
+ * <p>Thread-safe.
+ */
+public interface LockClient extends AutoCloseable {
+    /** The longest lock name accepted, in UTF-16 characters. */
+    int MAX_NAME_LENGTH = 1024;
+
+    /**
+     * Returns a handle on the lock with this name. Handles are cheap, thread-safe and reusable;
+     * two handles with the same name on one client are the same lock.
+     *
+     * @param name the lock name: any string of 1 to {@link #MAX_NAME_LENGTH} characters that is
+     *        not all whitespace
+     * @return the handle
+     * @throws IllegalArgumentException if {@code name} is null, blank or too long
+     * @throws IllegalStateException if the client is closed
+     */
+    Mutex mutex(String name);
+
+    /**
+     * Returns the backend's name: {@code redis}, {@code redlock}, {@code zookeeper} or
+     * {@code memory}.
+     *
+     * @return the backend name
+     */
+    String backend();
+
+    /**
+     * Returns the settings this client was made with.
+     *
+     * @return the config
+     */
+    LockConfig config();
+
+    /**
+     * Registers a listener told of every hold of this client that is lost.
+     *
+     * @param listener the listener
+     * @throws IllegalArgumentException if {@code listener} is null
+     */
+    void addLeaseLostListener(LeaseLostListener listener);
+
+    /**
+     * Removes a listener registered with {@link #addLeaseLostListener}; does nothing if it is
+     * not registered.
+     *
+     * @param listener the listener
+     */
+    void removeLeaseLostListener(LeaseLostListener listener);
+
+    /**
+     * Closes the client: stops the watchdog, releases the locks it still holds (their holders
+     * are told with {@link LossReason#CLIENT_CLOSED}) and closes the connections. Calling it
+     * again does nothing. After it, {@link #mutex} and the operations of existing handles throw
+     * {@link IllegalStateException}.
+     */
+    @Override
+    void close();
+}
