@@ -15,6 +15,11 @@ public record LeaseLostEvent(String lockName, long fencingToken, Thread owner, L
     /**
      * Checks the components.
      *
+     * @param lockName the name of the lock
+     * @param fencingToken the fencing token of the lost hold
+     * @param owner the thread that held the lock
+     * @param reason why the hold was lost
+     * @param cause the failure behind the loss, or {@code null}
      * @throws NullPointerException if {@code lockName}, {@code owner} or {@code reason} is null
      */
     public LeaseLostEvent {

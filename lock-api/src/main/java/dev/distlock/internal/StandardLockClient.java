@@ -369,8 +369,12 @@ public final class StandardLockClient implements LockClient, DriverContext {
     /** Called once per hold when it is marked lost: stop watching it, give it back, tell listeners. */
     void onLost(Hold hold, LossReason reason, Throwable cause, List<LeaseLostListener> holdListeners) {
         renewer.cancel(hold);
-        log.warn("lease on lock '{}' (token {}) lost: {}", hold.name, hold.grant.fencingToken(), reason.describe(),
-                cause);
+        if (reason == LossReason.CLIENT_CLOSED) {
+            log.debug("lock '{}' (token {}) released as its client closed", hold.name, hold.grant.fencingToken());
+        } else {
+            log.warn("lease on lock '{}' (token {}) lost: {}", hold.name, hold.grant.fencingToken(), reason.describe(),
+                    cause);
+        }
         if (reason == LossReason.EXPIRED || reason == LossReason.RENEWAL_FAILED) {
             // The lease is over as far as we know; a compare-and-delete cannot harm another owner
             // and frees the lock early where the store still has it (or, on ZooKeeper, ends a fixed lease).

@@ -21,6 +21,12 @@ public record AcquireRequest(String name, String ownerId, long leaseMillis, bool
     /**
      * Checks the components.
      *
+     * @param name the lock name
+     * @param ownerId the owner to record on the store
+     * @param leaseMillis the lease to set on the store
+     * @param fixedLease whether the lease is fixed
+     * @param waitNanos how long to wait in real time
+     * @param startNanos the {@link System#nanoTime()} reading when the wait began
      * @throws NullPointerException if {@code name} or {@code ownerId} is null
      * @throws IllegalArgumentException if {@code leaseMillis} &lt; 1 or {@code waitNanos} &lt; 0
      */

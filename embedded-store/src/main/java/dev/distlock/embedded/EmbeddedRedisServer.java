@@ -1,0 +1,322 @@
+package dev.distlock.embedded;
+
+import dev.distlock.embedded.internal.RedisServerCore;
+import dev.distlock.embedded.internal.ServerConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An in-process server that speaks the Redis protocol (RESP2 and RESP3), for tests, samples
+ * and benchmarks that must run without Docker or an installed Redis.
+ *
+ * <pre>{@code
+ * try (EmbeddedRedisServer redis = EmbeddedRedisServer.builder().port(0).build().start()) {
+ *     RedisClient client = RedisClient.create(redis.uri());
+ *     ...
+ *     redis.faults().pause(Duration.ofSeconds(2));   // a stalled server
+ * }
+ * }</pre>
+ *
+ * <h2>Design note</h2>
+ * <p><b>Threads.</b> One Netty NIO event loop thread does all the work, as Redis's main thread
+ * does: it reads a connection's bytes, decodes every complete command straight from the
+ * {@code ByteBuf}, executes each one and appends its reply to the connection's output buffer,
+ * which is flushed once per read batch (one {@code write} system call per batch, not per
+ * command). Commands therefore run one at a time and MULTI/EXEC is atomic without locks. A
+ * second acceptor thread only accepts sockets. The one exception is a Lua script: its body
+ * runs on a dedicated script thread while the event loop keeps doing IO but executes no other
+ * command (the keyspace is handed over and handed back with a happens-before edge, so exactly
+ * one thread touches the data at any time and a script stays atomic). While a script runs,
+ * requests from other clients wait; once it has run longer than the busy threshold, they get
+ * {@code -BUSY …} and {@code SCRIPT KILL} is served, as in Redis. A script running longer than
+ * the script time limit is stopped by the engine.
+ *
+ * <p><b>Data.</b> {@code databases} logical databases of strings, hashes, lists and sorted
+ * sets, each a hash table of keys plus an array of the keys that have a TTL. Nothing is
+ * persisted: {@link #close()} loses everything; {@link RedisFaults#restart(boolean)} chooses.
+ *
+ * <p><b>Time and expiry.</b> All time comes from the {@link StoreClock} (plus the skew set through
+ * {@link RedisFaults}). A key past its deadline is gone on access (lazy expiry), and every
+ * 100 ms an active cycle samples keys with a TTL and deletes expired ones, repeating while more
+ * than a quarter of a sample had expired, as Redis does.
+ *
+ * <p><b>Failures.</b> A protocol violation (malformed RESP, a bulk longer than 512 MB, more
+ * than 1M arguments, an inline request over 64 KB) gets {@code -ERR Protocol error: …} and that
+ * connection is closed; other clients are not affected. A command that throws unexpectedly
+ * gets an {@code -ERR} reply and the server carries on. Faults are injected only through
+ * {@link #faults()}.
+ *
+ * <p>Thread-safety: all public methods may be called from any thread (not from a callback on
+ * the server's own threads).
+ */
+public final class EmbeddedRedisServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final RedisServerCore core;
+    private final RedisFaults faults;
+
+    private EmbeddedRedisServer(ServerConfig config) {
+        this.config = config;
+        this.core = new RedisServerCore(config);
+        this.faults = new RedisFaults(core);
+    }
+
+    /**
+     * Returns a builder with the defaults: port 0 (a free one), bind address 127.0.0.1, no
+     * password, system clock, busy threshold 5 s, script time limit 30 s, 16 databases.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts listening (a no-op if already started). The first reply is possible well under
+     * 100 ms after the call.
+     *
+     * @return this server
+     * @throws java.io.UncheckedIOException if the port cannot be bound
+     * @throws IllegalStateException        if the server was closed
+     */
+    public EmbeddedRedisServer start() {
+        core.start();
+        return this;
+    }
+
+    /**
+     * Returns the port the server listens on (the chosen one when built with port 0). Stays the
+     * same across {@link RedisFaults#restart(boolean)}.
+     *
+     * @return the port
+     * @throws IllegalStateException if the server was never started
+     */
+    public int port() {
+        return core.port();
+    }
+
+    /**
+     * Returns the host clients should connect to.
+     *
+     * @return the bind address, for example {@code 127.0.0.1}
+     */
+    public String host() {
+        return config.bindAddress();
+    }
+
+    /**
+     * Returns the URI to connect to, without credentials.
+     *
+     * @return {@code redis://<host>:<port>}
+     * @throws IllegalStateException if the server was never started
+     */
+    public String uri() {
+        return "redis://" + host() + ":" + port();
+    }
+
+    /**
+     * Returns whether the server is accepting and serving connections (false before
+     * {@link #start()}, after {@link #close()} and while stopped by {@link RedisFaults#stop()}).
+     *
+     * @return whether it is serving
+     */
+    public boolean isRunning() {
+        return core.isServing();
+    }
+
+    /**
+     * Returns the fault injector of this server.
+     *
+     * @return the faults handle; the same instance on every call
+     */
+    public RedisFaults faults() {
+        return faults;
+    }
+
+    /**
+     * Returns the clock the server reads (without the skew set through {@link #faults()}).
+     *
+     * @return the clock given to the builder, or the system clock
+     */
+    public StoreClock clock() {
+        return config.clock();
+    }
+
+    /**
+     * Stops the server: closes every connection and the listening socket and frees its threads.
+     * All data is lost. Idempotent.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedRedisServer[" + (core.port() > 0 ? uri() : "not started") + "]";
+    }
+
+    /**
+     * A checking builder for {@link EmbeddedRedisServer}. Not thread-safe; each setter checks its
+     * argument at once.
+     */
+    public static final class Builder {
+        private int port;
+        private String bindAddress = "127.0.0.1";
+        private String requirePass;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private StoreClock clock = StoreClock.system();
+        private Duration busyThreshold = Duration.ofSeconds(5);
+        private Duration scriptTimeLimit = Duration.ofSeconds(30);
+        private int databases = 16;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the port.
+         *
+         * @param port 0 for a free port chosen at start, else 1–65535
+         * @return this builder
+         * @throws IllegalArgumentException if {@code port} is outside 0–65535
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 0..65535: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the address to listen on.
+         *
+         * @param bindAddress an IP address or host name; default {@code 127.0.0.1}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bindAddress} is null or blank
+         */
+        public Builder bindAddress(String bindAddress) {
+            if (bindAddress == null || bindAddress.isBlank()) {
+                throw new IllegalArgumentException("bindAddress must not be blank");
+            }
+            this.bindAddress = bindAddress.trim();
+            return this;
+        }
+
+        /**
+         * Requires clients to authenticate (as Redis's {@code requirepass}: the password of the
+         * {@code default} user).
+         *
+         * @param password the password, or null for none (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code password} is empty
+         */
+        public Builder requirePass(String password) {
+            if (password != null && password.isEmpty()) {
+                throw new IllegalArgumentException("requirePass must not be empty (use null for none)");
+            }
+            this.requirePass = password;
+            return this;
+        }
+
+        /**
+         * Adds an ACL user with every permission, for {@code AUTH user password} and
+         * {@code HELLO … AUTH user password}. As in Redis, clients start as the {@code default}
+         * user, which needs no password unless {@link #requirePass(String)} (or
+         * {@code user("default", …)}) sets one.
+         *
+         * @param name     the user name
+         * @param password the password
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is blank or contains spaces, or
+         *                                  {@code password} is null or empty
+         */
+        public Builder user(String name, String password) {
+            if (name == null || name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("user name must be non-blank without spaces: " + name);
+            }
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("password of user " + name + " must not be empty");
+            }
+            if (name.equals("default")) {
+                this.requirePass = password;
+            } else {
+                users.put(name, password);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the time source (a {@link ManualClock} in tests).
+         *
+         * @param clock the clock
+         * @return this builder
+         * @throws IllegalArgumentException if {@code clock} is null
+         */
+        public Builder clock(StoreClock clock) {
+            if (clock == null) {
+                throw new IllegalArgumentException("clock must not be null");
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sets how long a script runs before other clients are answered {@code -BUSY} (Redis's
+         * {@code busy-reply-threshold}, default 5 s).
+         *
+         * @param threshold a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threshold} is null, zero or negative
+         */
+        public Builder busyThreshold(Duration threshold) {
+            this.busyThreshold = positive(threshold, "busyThreshold");
+            return this;
+        }
+
+        /**
+         * Sets how long a script may run before the engine stops it with an error (default 30 s).
+         *
+         * @param limit a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is null, zero or negative
+         */
+        public Builder scriptTimeLimit(Duration limit) {
+            this.scriptTimeLimit = positive(limit, "scriptTimeLimit");
+            return this;
+        }
+
+        /**
+         * Sets the number of logical databases ({@code SELECT 0} to {@code n-1}).
+         *
+         * @param databases 1–1024, default 16
+         * @return this builder
+         * @throws IllegalArgumentException if {@code databases} is outside 1–1024
+         */
+        public Builder databases(int databases) {
+            if (databases < 1 || databases > 1024) {
+                throw new IllegalArgumentException("databases must be in 1..1024: " + databases);
+            }
+            this.databases = databases;
+            return this;
+        }
+
+        /**
+         * Builds a server that is not yet started.
+         *
+         * @return the server; call {@link EmbeddedRedisServer#start()}
+         */
+        public EmbeddedRedisServer build() {
+            return new EmbeddedRedisServer(new ServerConfig(port, bindAddress, requirePass, Map.copyOf(users),
+                    clock, busyThreshold, scriptTimeLimit, databases));
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}
