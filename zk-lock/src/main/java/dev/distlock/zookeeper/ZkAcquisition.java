@@ -79,23 +79,109 @@ final class ZkAcquisition implements Watcher {
         this.data = ZkLockDriver.ownerData(request);
     }
 
-    synchronized void start() {
-        long wait = request.waitNanos();
-        if (wait != AcquireRequest.FOREVER && wait > 0) {
-            long left = request.remainingNanos();
-            try {
-                deadline = driver.timer.schedule(this::onDeadline, Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                fail(new IllegalStateException("ZooKeeper lock client is closed"));
+    /**
+     * Starts the acquire. When the client knows (from the parent's floor, see
+     * {@link ZkParentFloors}) that the lock was last free and uncontended, it sends a single
+     * create with the synchronous API on the calling thread: if the reply proves the node alone,
+     * the lock is held after one round trip, with no listing and no hand-off to ZooKeeper's event
+     * thread. Otherwise it pipelines create + getChildren asynchronously.
+     */
+    void start() {
+        synchronized (this) {
+            long wait = request.waitNanos();
+            if (wait != AcquireRequest.FOREVER && wait > 0) {
+                try {
+                    deadline = driver.timer.schedule(this::onDeadline, Math.max(0, request.remainingNanos()),
+                            TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    fail(new IllegalStateException("ZooKeeper lock client is closed"));
+                    return;
+                }
+            }
+            future.whenComplete((g, e) -> {
+                if (future.isCancelled()) {
+                    onCancelled();
+                }
+            });
+        }
+        ZkParentFloors.Floor floor = driver.floors.get(parent);
+        if (floor != null && floor.trySync() && driver.mayBlock()) {
+            singleCreate(floor);
+            return;
+        }
+        synchronized (this) {
+            send();
+        }
+    }
+
+    /** The single-create path: a synchronous create2 whose reply may prove the node alone. */
+    private void singleCreate(ZkParentFloors.Floor floor) {
+        ZooKeeper zk;
+        try {
+            zk = driver.zk();
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                waitForConnection();
+            }
+            return;
+        }
+        long session = zk.getSessionId();
+        String pfx = driver.newPrefix();
+        Stat stat = new Stat();
+        String path;
+        driver.stats.create();
+        driver.stats.roundTrip();
+        try {
+            path = zk.create(parent + "/" + pfx, data, driver.acl, CreateMode.EPHEMERAL_SEQUENTIAL, stat);
+        } catch (KeeperException.NoNodeException e) {
+            synchronized (this) {
+                send(); // the parent was reaped: the pipelined path creates it again
+            }
+            return;
+        } catch (KeeperException.SessionExpiredException | KeeperException.SessionMovedException e) {
+            synchronized (this) {
+                waitForConnection();
+            }
+            return;
+        } catch (KeeperException.ConnectionLossException | KeeperException.RequestTimeoutException
+                | KeeperException.OperationTimeoutException e) {
+            inDoubt(pfx, session);
+            return;
+        } catch (InterruptedException e) {
+            // The create may still be applied: find it by its prefix, asynchronously.
+            Thread.currentThread().interrupt();
+            inDoubt(pfx, session);
+            return;
+        } catch (KeeperException e) {
+            synchronized (this) {
+                fail(failure("create a lock node under " + parent, e.code()));
+            }
+            return;
+        }
+        synchronized (this) {
+            if (state == State.DONE) {
                 return;
             }
-        }
-        future.whenComplete((g, e) -> {
-            if (future.isCancelled()) {
-                onCancelled();
+            prefix = pfx;
+            createSession = session;
+            node = adopt(path, stat.getCzxid());
+            nodeOwner = stat.getEphemeralOwner();
+            if (ZkParentFloors.provesAlone(floor, node.seq, node.czxid)) {
+                evaluated = true;
+                node.aloneAtGrant = true;
+                grant();
+                return;
             }
-        });
-        send();
+            driver.floors.contended(parent);
+            relist();
+        }
+    }
+
+    private synchronized void inDoubt(String pfx, long session) {
+        prefix = pfx;
+        createSession = session;
+        createInDoubt = true;
+        waitForConnection();
     }
 
     // ------------------------------------------------------------------ steps
@@ -183,8 +269,8 @@ final class ZkAcquisition implements Watcher {
 
     private ZkNode adopt(String path, long czxid) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        ZkNode n = new ZkNode(path, name, ZkLockNames.sequenceOf(name), createSession, czxid);
-        driver.nodes.put(path, n);
+        ZkNode n = new ZkNode(parent, name, ZkLockNames.sequenceOf(name), createSession, czxid);
+        driver.nodes.put(n.path, n);
         return n;
     }
 
@@ -220,11 +306,13 @@ final class ZkAcquisition implements Watcher {
         below.clear();
         boolean ours = false;
         boolean ghostsHere = !driver.ghosts.isEmpty();
+        int lockNodes = 0;
         for (String c : children) {
             long seq = ZkLockNames.sequenceOf(c);
             if (seq < 0) {
                 continue;
             }
+            lockNodes++;
             if (c.equals(node.name)) {
                 ours = true;
                 continue;
@@ -242,6 +330,9 @@ final class ZkAcquisition implements Watcher {
         if (!ours) {
             nodeVanished();
             return;
+        }
+        if (below.isEmpty() && lockNodes == 1) {
+            node.aloneAtGrant = true;
         }
         proceed();
     }

@@ -112,6 +112,7 @@ final class ZkLockDriver implements LockDriver {
     private static final Logger log = LoggerFactory.getLogger(ZkLockDriver.class);
     static final List<ACL> ACL_OPEN = ZooDefs.Ids.OPEN_ACL_UNSAFE;
     static final List<ACL> ACL_CREATOR = ZooDefs.Ids.CREATOR_ALL_ACL;
+    private static final String TIMER_THREAD = "distlock-zk-timer";
     private static final CompletableFuture<Boolean> TRUE = CompletableFuture.completedFuture(true);
     private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
 
@@ -129,8 +130,12 @@ final class ZkLockDriver implements LockDriver {
     final Set<ZkAcquisition> acquisitions = ConcurrentHashMap.newKeySet();
     /** Prefixes of creates whose outcome was unknown and that were given up: lock parent → prefixes. */
     final ConcurrentMap<String, Set<String>> ghosts = new ConcurrentHashMap<>();
+    /** The parents' sequence floors, for single-create acquires. */
+    final ZkParentFloors floors = new ZkParentFloors();
     /** Nodes to delete once the same session is connected again. */
-    private final Set<ZkNode> pendingDeletes = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<ZkNode, Consumer<Boolean>> pendingDeletes = new ConcurrentHashMap<>();
+    private static final Consumer<Boolean> NOTHING = ok -> {
+    };
     /** Actions waiting for a connection. */
     private final Queue<Runnable> whenConnected = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -164,7 +169,7 @@ final class ZkLockDriver implements LockDriver {
         this.clock = config.clock();
         this.acl = creatorOnly ? ACL_CREATOR : ACL_OPEN;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "distlock-zk-timer");
+            Thread t = new Thread(r, TIMER_THREAD);
             t.setDaemon(true);
             return t;
         });
@@ -201,6 +206,20 @@ final class ZkLockDriver implements LockDriver {
         } catch (RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * Whether the calling thread may wait for a reply with ZooKeeper's synchronous API: the
+     * client is connected, the thread is not interrupted, and it is not ZooKeeper's event
+     * thread or our timer (which must never wait). Synchronous calls are bounded by the request
+     * timeout (the command timeout) set on the client.
+     */
+    boolean mayBlock() {
+        if (!connectedNow() || Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        String name = Thread.currentThread().getName();
+        return !name.endsWith("-EventThread") && !name.equals(TIMER_THREAD);
     }
 
     boolean connectedNow() {
@@ -339,7 +358,7 @@ final class ZkLockDriver implements LockDriver {
             Code code = Code.get(rc);
             switch (code) {
                 case OK -> {
-                    forget(node);
+                    deleted(node);
                     done.accept(true);
                 }
                 case NONODE -> {
@@ -359,30 +378,38 @@ final class ZkLockDriver implements LockDriver {
         }, null);
     }
 
+    /** Queues {@code node} for deletion on reconnect; whoever takes it from the queue first sends it. */
     private void deleteLater(ZkNode node, Consumer<Boolean> done, boolean answerAtOnce) {
-        pendingDeletes.add(node);
+        Consumer<Boolean> callback = answerAtOnce ? NOTHING : done;
+        pendingDeletes.merge(node, callback, Consumer::andThen);
         if (answerAtOnce) {
             done.accept(false);
-            whenConnected(() -> retryDelete(node, ok -> {
-            }));
-        } else {
-            whenConnected(() -> retryDelete(node, done));
+        }
+        whenConnected(() -> retryDelete(node));
+    }
+
+    private void retryDelete(ZkNode node) {
+        Consumer<Boolean> done = pendingDeletes.remove(node);
+        if (done != null) {
+            deleteNode(node, done, false, true);
         }
     }
 
-    private void retryDelete(ZkNode node, Consumer<Boolean> done) {
-        if (!pendingDeletes.remove(node)) {
-            // onConnected already sent it again (or the session ended)
-            done.accept(node.deleted && node.sessionId == sessionId);
-            return;
+    /** Our delete of {@code node} succeeded. */
+    private void deleted(ZkNode node) {
+        if (node.held && !node.lost) {
+            floors.released(node.parent, node);
         }
-        deleteNode(node, done, false, true);
+        forget(node);
     }
 
     private void forget(ZkNode node) {
         node.deleted = true;
         nodes.remove(node.path, node);
-        pendingDeletes.remove(node);
+        Consumer<Boolean> pending = pendingDeletes.remove(node);
+        if (pending != null) {
+            pending.accept(true);
+        }
     }
 
     /**
@@ -393,7 +420,10 @@ final class ZkLockDriver implements LockDriver {
     private void goneWithSession(ZkNode node) {
         node.lost = true;
         nodes.remove(node.path, node);
-        pendingDeletes.remove(node);
+        Consumer<Boolean> pending = pendingDeletes.remove(node);
+        if (pending != null) {
+            pending.accept(false);
+        }
     }
 
     /** Whether a grant on {@code node} may be reported: created by, and owned by, the live session. */
@@ -483,8 +513,56 @@ final class ZkLockDriver implements LockDriver {
         if (node.deleted || node.sessionId != sessionId) {
             return FALSE;
         }
+        if (mayBlock()) {
+            return deleteNow(node);
+        }
         CompletableFuture<Boolean> result = new CompletableFuture<>();
         deleteNode(node, ok -> result.complete(ok && !node.lost), false);
+        return result;
+    }
+
+    /**
+     * Deletes a held node with the synchronous API (no hand-off to the event thread).
+     *
+     * @return whether it was released; completed unless the outcome is unknown, in which case
+     *         the delete is retried after a reconnect (a missing node then counts as deleted)
+     */
+    private CompletableFuture<Boolean> deleteNow(ZkNode node) {
+        ZooKeeper zk;
+        try {
+            zk = zk();
+        } catch (RuntimeException e) {
+            return retryLater(node);
+        }
+        if (zk.getSessionId() != node.sessionId) {
+            goneWithSession(node);
+            return FALSE;
+        }
+        stats.delete();
+        stats.roundTrip();
+        try {
+            zk.delete(node.path, -1);
+            boolean ok = !node.lost;
+            deleted(node);
+            return ok ? TRUE : FALSE;
+        } catch (KeeperException.NoNodeException e) {
+            forget(node);
+            return FALSE;
+        } catch (KeeperException.SessionExpiredException | KeeperException.SessionMovedException e) {
+            goneWithSession(node);
+            return FALSE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return retryLater(node);
+        } catch (KeeperException e) {
+            return retryLater(node);
+        }
+    }
+
+    /** A synchronous delete whose outcome is unknown: retried (a missing node then counts as deleted). */
+    private CompletableFuture<Boolean> retryLater(ZkNode node) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        deleteLater(node, ok -> result.complete(ok && !node.lost), false);
         return result;
     }
 
@@ -576,12 +654,11 @@ final class ZkLockDriver implements LockDriver {
             reconnected = new CompletableFuture<>();
         }
         r.complete(true);
-        for (ZkNode n : pendingDeletes) {
+        for (ZkNode n : pendingDeletes.keySet()) {
             if (n.sessionId != current) {
                 goneWithSession(n);
-            } else if (pendingDeletes.remove(n)) {
-                deleteNode(n, ok -> {
-                }, false, true);
+            } else {
+                retryDelete(n);
             }
         }
         if (!ghosts.isEmpty()) {
@@ -677,7 +754,7 @@ final class ZkLockDriver implements LockDriver {
             if (n.sessionId == session && n.held && !n.releasing) {
                 n.lost = true;
                 if (deleteLater && !n.deleted) {
-                    pendingDeletes.add(n);
+                    pendingDeletes.putIfAbsent(n, NOTHING);
                 }
             }
         }
@@ -715,7 +792,11 @@ final class ZkLockDriver implements LockDriver {
                 goneWithSession(n);
             }
         }
-        pendingDeletes.removeIf(n -> n.sessionId == old);
+        for (ZkNode n : pendingDeletes.keySet()) {
+            if (n.sessionId == old) {
+                goneWithSession(n);
+            }
+        }
         ghosts.clear();
         sessionId = 0;
         r.complete(false);

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ZkNode {
     /** The full path, {@code <lock parent>/<name>}. */
     final String path;
+    /** The lock parent's path. */
+    final String parent;
     /** The node name, {@code lk-<client>-<attempt>-<sequence>}. */
     final String name;
     /** The sequence number ZooKeeper appended. */
@@ -33,11 +35,14 @@ final class ZkNode {
     volatile boolean lost;
     /** The front's view of the hold, once a renewal has shown it; for loss reports from watches. */
     volatile HeldLock hold;
+    /** Granted while no other node existed (then releasing it teaches the parent's floor). */
+    volatile boolean aloneAtGrant;
     /** Whether a watch on this node's deletion has been placed. */
     final AtomicBoolean watching = new AtomicBoolean();
 
-    ZkNode(String path, String name, long seq, long sessionId, long czxid) {
-        this.path = path;
+    ZkNode(String parent, String name, long seq, long sessionId, long czxid) {
+        this.parent = parent;
+        this.path = parent + "/" + name;
         this.name = name;
         this.seq = seq;
         this.sessionId = sessionId;

@@ -13,6 +13,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /**
  * Connects {@link LockClient}s to ZooKeeper. Most code uses
@@ -101,8 +102,14 @@ public final class ZooKeeperLocks {
         }
         String connectString = hosts.toString();
         long connectMillis = config.connectTimeout().toMillis();
+        // The recipe waits for some replies with ZooKeeper's synchronous API (fewer thread
+        // hand-offs); the request timeout bounds those waits by the command timeout.
+        ZKClientConfig zkConfig = new ZKClientConfig();
+        zkConfig.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+                Long.toString(Math.max(1, config.commandTimeout().toMillis())));
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
+                .zkClientConfig(zkConfig)
                 .sessionTimeoutMs((int) Math.min(Integer.MAX_VALUE, merged.sessionTimeout().toMillis()))
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, connectMillis))
                 // used only by Curator's own requests (creating parents); the recipe retries by itself

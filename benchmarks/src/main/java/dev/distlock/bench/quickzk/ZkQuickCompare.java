@@ -1,0 +1,360 @@
+package dev.distlock.bench.quickzk;
+
+import dev.distlock.LockClient;
+import dev.distlock.LockConfig;
+import dev.distlock.Mutex;
+import dev.distlock.zookeeper.ZkLockOptions;
+import dev.distlock.zookeeper.ZkRequestStats;
+import dev.distlock.zookeeper.ZooKeeperLocks;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.curator.drivers.TracerDriver;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * A quick side-by-side run of distlock's ZooKeeper backend and Curator's
+ * {@code InterProcessMutex} on one in-process ZooKeeper server ({@code TestingServer} on
+ * 127.0.0.1), in one JVM and one run: the uncontended lock+unlock rate of one thread, and the
+ * hand-offs per second of four threads contending for one lock — once with the four threads
+ * sharing one client (one session), once with a client per thread (four sessions). Each
+ * measurement is preceded by a warm-up and repeated in alternating rounds; the median round
+ * counts. It also prints the ZooKeeper requests and round trips per lock+unlock.
+ *
+ * <pre>
+ * mvn -q -pl benchmarks -am package -DskipTests
+ * mvn -q -pl benchmarks exec:java -Dexec.mainClass=dev.distlock.bench.quickzk.ZkQuickCompare \
+ *     -Dexec.args="--seconds 5 --rounds 3"
+ * </pre>
+ *
+ * Options: {@code --seconds N} per measured round (default 5), {@code --warmup N} seconds
+ * (default 3), {@code --rounds N} (default 3), {@code --threads N} contenders (default 4),
+ * {@code --fsync} to keep ZooKeeper's transaction-log fsync on (off by default, as in
+ * {@code EmbeddedZooKeeper}: with fsync the disk, not the client, sets the pace).
+ *
+ * <p>Not thread-safe; a program, run once.
+ */
+public final class ZkQuickCompare {
+    private ZkQuickCompare() {
+    }
+
+    /** One contender's way to take and give back a lock. */
+    private interface Locker extends AutoCloseable {
+        void lock() throws Exception;
+
+        void unlock() throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** Makes lockers on one lock name; {@code shared} says whether they share a session. */
+    private interface Contender extends AutoCloseable {
+        String name();
+
+        Locker locker(String lock, boolean shared) throws Exception;
+
+        /** Requests sent so far by this contender's clients. */
+        long requests();
+
+        /** Round trips waited for so far, or -1 if unknown. */
+        long roundTrips();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /**
+     * Runs the comparison and prints the results.
+     *
+     * @param args the options described in the class comment
+     * @throws Exception if the server or a client fails
+     */
+    public static void main(String[] args) throws Exception {
+        int seconds = 5;
+        int warmup = 3;
+        int rounds = 3;
+        int threads = 4;
+        boolean fsync = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--fsync" -> fsync = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync)");
+            }
+        }
+        // Read by ZooKeeper's transaction log when its class loads: set before the server starts.
+        System.setProperty("zookeeper.forceSync", fsync ? "yes" : "no");
+        File dir = Files.createTempDirectory("quickzk-").toFile();
+        // port -1: a free port; election/quorum ports unused by a single server
+        InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, true, -1, -1, 0,
+                Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
+        try (TestingServer server = new TestingServer(spec, true)) {
+            String connect = "127.0.0.1:" + server.getPort();
+            System.out.printf(Locale.ROOT, "ZooKeeper %s (in process, fsync %s), %d cores, %d s rounds x %d, warm-up %d s%n",
+                    connect, fsync ? "on" : "off", Runtime.getRuntime().availableProcessors(), seconds, rounds, warmup);
+            try (Contender ours = new Distlock(connect); Contender curator = new Curator(connect)) {
+                List<Contender> both = List.of(ours, curator);
+                System.out.println();
+                System.out.println("uncontended lock+unlock, 1 thread");
+                Map<String, Double> unc = compare(both, 1, true, seconds, warmup, rounds, "u");
+                System.out.println();
+                System.out.printf(Locale.ROOT, "contended, %d threads, one shared client (session)%n", threads);
+                Map<String, Double> shared = compare(both, threads, true, seconds, warmup, rounds, "s");
+                System.out.println();
+                System.out.printf(Locale.ROOT, "contended, %d threads, a client (session) per thread%n", threads);
+                Map<String, Double> perThread = compare(both, threads, false, seconds, warmup, rounds, "p");
+                System.out.println();
+                System.out.println("ratio distlock / InterProcessMutex (target >= 1.5)");
+                ratio("uncontended lock+unlock/s", unc);
+                ratio("hand-offs/s, " + threads + " threads, shared client", shared);
+                ratio("hand-offs/s, " + threads + " threads, client per thread", perThread);
+            }
+        }
+    }
+
+    private static void ratio(String what, Map<String, Double> rates) {
+        double r = rates.get("distlock") / rates.get("InterProcessMutex");
+        System.out.printf(Locale.ROOT, "  %-46s %5.2fx%n", what, r);
+    }
+
+    /** Runs every contender in alternating rounds; returns the median rate of each. */
+    private static Map<String, Double> compare(List<Contender> contenders, int threads, boolean shared, int seconds,
+            int warmup, int rounds, String tag) throws Exception {
+        Map<String, List<Double>> rates = new ConcurrentHashMap<>();
+        Map<String, double[]> perOp = new ConcurrentHashMap<>();
+        for (Contender c : contenders) {
+            run(c, threads, shared, warmup, tag);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (Contender c : contenders) {
+                long req0 = c.requests();
+                long rt0 = c.roundTrips();
+                long[] ops = run(c, threads, shared, seconds, tag);
+                double rate = ops[0] * 1e9 / ops[1];
+                rates.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(rate);
+                perOp.put(c.name(), new double[] {(double) (c.requests() - req0) / ops[0],
+                        rt0 < 0 ? -1 : (double) (c.roundTrips() - rt0) / ops[0]});
+            }
+        }
+        Map<String, Double> medians = new ConcurrentHashMap<>();
+        for (Contender c : contenders) {
+            List<Double> list = new ArrayList<>(rates.get(c.name()));
+            list.sort(Double::compare);
+            double median = list.get(list.size() / 2);
+            medians.put(c.name(), median);
+            double[] po = perOp.get(c.name());
+            StringBuilder all = new StringBuilder();
+            for (double v : rates.get(c.name())) {
+                all.append(String.format(Locale.ROOT, " %.0f", v));
+            }
+            System.out.printf(Locale.ROOT, "  %-18s %9.0f /s (rounds:%s)  %.2f requests/op%s%n", c.name(), median, all, po[0],
+                    po[1] < 0 ? "" : String.format(Locale.ROOT, ", %.2f round trips/op", po[1]));
+        }
+        return medians;
+    }
+
+    /** Runs {@code threads} lockers for {@code seconds}; returns {ops, elapsed nanos}. */
+    private static long[] run(Contender c, int threads, boolean shared, int seconds, String tag) throws Exception {
+        String lock = "quickzk-" + tag + "-" + c.name();
+        List<Locker> lockers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            lockers.add(c.locker(lock, shared));
+        }
+        LongAdder ops = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+        for (Locker l : lockers) {
+            Thread w = new Thread(() -> {
+                try {
+                    start.await();
+                    while (!stop.get()) {
+                        l.lock();
+                        l.unlock();
+                        ops.increment();
+                    }
+                } catch (Throwable e) {
+                    synchronized (errors) {
+                        errors.add(e);
+                    }
+                }
+            }, "quickzk-" + c.name());
+            w.start();
+            workers.add(w);
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds)); // the measured interval itself
+        stop.set(true);
+        for (Thread w : workers) {
+            w.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        long elapsed = System.nanoTime() - t0;
+        for (Locker l : lockers) {
+            l.close();
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException(c.name() + " failed", errors.get(0));
+        }
+        return new long[] {ops.sum(), elapsed};
+    }
+
+    /** distlock's ZooKeeper backend through the public API. */
+    private static final class Distlock implements Contender {
+        private final String connect;
+        private final ZkRequestStats stats = new ZkRequestStats();
+        private final LockClient sharedClient;
+
+        Distlock(String connect) {
+            this.connect = connect;
+            this.sharedClient = newClient();
+        }
+
+        private LockClient newClient() {
+            return ZooKeeperLocks.connect("zk://" + connect + "/quickzk", LockConfig.defaults(),
+                    ZkLockOptions.builder().stats(stats).build());
+        }
+
+        @Override
+        public String name() {
+            return "distlock";
+        }
+
+        @Override
+        public Locker locker(String lock, boolean shared) {
+            LockClient client = shared ? sharedClient : newClient();
+            Mutex m = client.mutex(lock);
+            return new Locker() {
+                @Override
+                public void lock() {
+                    m.lock();
+                }
+
+                @Override
+                public void unlock() {
+                    m.unlock();
+                }
+
+                @Override
+                public void close() {
+                    if (!shared) {
+                        client.close();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public long requests() {
+            return stats.requests();
+        }
+
+        @Override
+        public long roundTrips() {
+            return stats.roundTrips();
+        }
+
+        @Override
+        public void close() {
+            sharedClient.close();
+        }
+    }
+
+    /** Curator's InterProcessMutex; its requests are counted through Curator's tracer. */
+    private static final class Curator implements Contender {
+        private final String connect;
+        private final LongAdder requests = new LongAdder();
+        private final CuratorFramework sharedClient;
+
+        Curator(String connect) throws InterruptedException {
+            this.connect = connect;
+            this.sharedClient = newClient();
+        }
+
+        private CuratorFramework newClient() throws InterruptedException {
+            CuratorFramework c = CuratorFrameworkFactory.newClient(connect, 30_000, 10_000,
+                    new ExponentialBackoffRetry(50, 3));
+            c.getZookeeperClient().setTracerDriver(new TracerDriver() {
+                @Override
+                public void addTrace(String name, long time, TimeUnit unit) {
+                    // one trace per foreground or background ZooKeeper operation
+                    if (name.endsWith("-Foreground") || name.endsWith("-Background")) {
+                        requests.increment();
+                    }
+                }
+
+                @Override
+                public void addCount(String name, int increment) {
+                }
+            });
+            c.start();
+            if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Curator could not connect to " + connect);
+            }
+            return c;
+        }
+
+        @Override
+        public String name() {
+            return "InterProcessMutex";
+        }
+
+        @Override
+        public Locker locker(String lock, boolean shared) throws InterruptedException {
+            CuratorFramework client = shared ? sharedClient : newClient();
+            InterProcessMutex m = new InterProcessMutex(client, "/quickzk-curator/" + lock);
+            return new Locker() {
+                @Override
+                public void lock() throws Exception {
+                    m.acquire();
+                }
+
+                @Override
+                public void unlock() throws Exception {
+                    m.release();
+                }
+
+                @Override
+                public void close() {
+                    if (!shared) {
+                        client.close();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public long requests() {
+            return requests.sum();
+        }
+
+        @Override
+        public long roundTrips() {
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            sharedClient.close();
+        }
+    }
+}
