@@ -26,6 +26,7 @@ import org.apache.zookeeper.data.Stat;
  * for and is ignored if the acquisition has moved on.
  */
 final class ZkAcquisition implements Watcher {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ZkAcquisition.class);
     private enum State {
         /** create + getChildren sent; waiting for both. */
         CREATING,
@@ -173,6 +174,7 @@ final class ZkAcquisition implements Watcher {
                 return;
             }
             driver.floors.contended(parent);
+            log.debug("{}: the single create was not proven alone; listing", this);
             relist();
         }
     }
@@ -270,7 +272,7 @@ final class ZkAcquisition implements Watcher {
     private ZkNode adopt(String path, long czxid) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         ZkNode n = new ZkNode(parent, name, ZkLockNames.sequenceOf(name), createSession, czxid);
-        driver.nodes.put(n.path, n);
+        driver.nodes.add(n);
         return n;
     }
 
@@ -330,6 +332,13 @@ final class ZkAcquisition implements Watcher {
         if (!ours) {
             nodeVanished();
             return;
+        }
+        // Our own nodes below ours that the listing no longer shows are gone: say so, for the
+        // other waiters of this client whose lists still have them.
+        for (ZkNode local : driver.nodes.below(parent, node.seq).values()) {
+            if (!local.deleted && !below.containsKey(local.seq)) {
+                local.deleted = true;
+            }
         }
         if (below.isEmpty() && lockNodes == 1) {
             node.aloneAtGrant = true;
@@ -398,11 +407,17 @@ final class ZkAcquisition implements Watcher {
 
     private void predecessorGone(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        below.remove(ZkLockNames.sequenceOf(name));
+        Below gone = below.remove(ZkLockNames.sequenceOf(name));
+        if (gone != null && gone.local != null) {
+            // The server says so: tell every waiter of this client (a synchronous release
+            // sets the flag only when its thread runs again).
+            gone.local.deleted = true;
+        }
         below.values().removeIf(b -> b.local != null && b.local.deleted);
         if (below.isEmpty()) {
             grant();
         } else {
+            log.debug("{}: predecessor gone, {} other nodes may remain below; listing", this, below.size());
             relist();
         }
     }
@@ -424,7 +439,7 @@ final class ZkAcquisition implements Watcher {
     private void nodeVanished() {
         if (node != null) {
             node.deleted = true;
-            driver.nodes.remove(node.path, node);
+            driver.nodes.remove(node);
             node = null;
         }
         if (deadlinePassed || request.waitNanos() == 0) {
@@ -439,7 +454,7 @@ final class ZkAcquisition implements Watcher {
             // The node belongs to a session that is gone or going: never report it held
             // (CURATOR-206/604). Start over in the current session.
             node.lost = true;
-            driver.nodes.remove(node.path, node);
+            driver.nodes.remove(node);
             node = null;
             waitForConnection();
             return;
@@ -716,6 +731,6 @@ final class ZkAcquisition implements Watcher {
 
     @Override
     public String toString() {
-        return "ZkAcquisition[" + request.name() + ", " + state + ", node " + node + "]";
+        return "ZkAcquisition[" + request.name() + ", " + state + ", node " + node + ", below " + below.keySet() + "]";
     }
 }

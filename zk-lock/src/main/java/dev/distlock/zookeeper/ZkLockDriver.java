@@ -125,7 +125,7 @@ final class ZkLockDriver implements LockDriver {
     final List<ACL> acl;
     final ScheduledThreadPoolExecutor timer;
     /** Our nodes that exist or may exist on the server, by path. */
-    final ConcurrentMap<String, ZkNode> nodes = new ConcurrentHashMap<>();
+    final ZkLocalNodes nodes = new ZkLocalNodes();
     /** Acquisitions under way. */
     final Set<ZkAcquisition> acquisitions = ConcurrentHashMap.newKeySet();
     /** Prefixes of creates whose outcome was unknown and that were given up: lock parent → prefixes. */
@@ -278,6 +278,7 @@ final class ZkLockDriver implements LockDriver {
     /** Creates a missing lock parent (a container; the namespace nodes as persistent), then runs {@code then}. */
     void createParent(String parent, Runnable then, Consumer<Throwable> fail) {
         stats.create();
+        stats.roundTrip();
         try {
             curator.create().creatingParentsIfNeeded().withMode(CreateMode.CONTAINER).withACL(acl)
                     .inBackground((c, event) -> {
@@ -405,7 +406,7 @@ final class ZkLockDriver implements LockDriver {
 
     private void forget(ZkNode node) {
         node.deleted = true;
-        nodes.remove(node.path, node);
+        nodes.remove(node);
         Consumer<Boolean> pending = pendingDeletes.remove(node);
         if (pending != null) {
             pending.accept(true);
@@ -419,7 +420,7 @@ final class ZkLockDriver implements LockDriver {
      */
     private void goneWithSession(ZkNode node) {
         node.lost = true;
-        nodes.remove(node.path, node);
+        nodes.remove(node);
         Consumer<Boolean> pending = pendingDeletes.remove(node);
         if (pending != null) {
             pending.accept(false);
@@ -750,7 +751,7 @@ final class ZkLockDriver implements LockDriver {
      * still exist, the session being alive) are deleted when the session reconnects.
      */
     private void loseHolds(long session, Throwable cause, boolean deleteLater) {
-        for (ZkNode n : nodes.values()) {
+        for (ZkNode n : nodes.all()) {
             if (n.sessionId == session && n.held && !n.releasing) {
                 n.lost = true;
                 if (deleteLater && !n.deleted) {
@@ -787,7 +788,7 @@ final class ZkLockDriver implements LockDriver {
         }
         log.warn("{} (session 0x{}); every hold on it is lost", why, Long.toHexString(old));
         loseHolds(old, new LockException(why), false);
-        for (ZkNode n : nodes.values()) {
+        for (ZkNode n : nodes.all()) {
             if (n.sessionId == old) {
                 goneWithSession(n);
             }

@@ -1,0 +1,162 @@
+package dev.distlock.tests.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distlock.LockClient;
+import dev.distlock.Mutex;
+import dev.distlock.embedded.EmbeddedZooKeeper;
+import dev.distlock.zookeeper.ZkLockOptions;
+import dev.distlock.zookeeper.ZkRequestStats;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.curator.drivers.TracerDriver;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts the ZooKeeper requests and round trips of lock and unlock, and compares them with
+ * Curator's {@code InterProcessMutex} on the same server.
+ */
+class ZooKeeperRoundTripTest {
+    private static final int CYCLES = 20;
+    private static EmbeddedZooKeeper zk;
+    private ZkClients clients;
+
+    @BeforeAll
+    static void startServer() {
+        // Empty lock parents are not reaped during these tests: a reaped parent costs a re-create.
+        zk = EmbeddedZooKeeper.builder().containerCheckInterval(Duration.ofMinutes(10)).build().start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        zk.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        clients = new ZkClients(zk);
+    }
+
+    @AfterEach
+    void tearDown() {
+        clients.close();
+    }
+
+    @Test
+    void aTryLockCreatesAndListsInOneRoundTrip() {
+        LockClient holder = clients.connect(ZkLockOptions.defaults());
+        Mutex held = holder.mutex("busy");
+        held.lock();
+        ZkRequestStats stats = new ZkRequestStats();
+        LockClient c = clients.connect(ZkLockOptions.builder().stats(stats).build());
+        assertThat(c.mutex("busy").tryLock()).isFalse();
+        assertThat(stats.creates()).isEqualTo(1);
+        assertThat(stats.childReads()).isEqualTo(1);
+        assertThat(stats.deletes()).as("the node given back").isEqualTo(1);
+        assertThat(stats.roundTrips()).as("create + list pipelined, then delete").isEqualTo(2);
+        held.unlock();
+    }
+
+    @Test
+    void repeatedUncontendedLockingCostsTwoRequestsPerCycleWhereInterProcessMutexNeedsThree() {
+        ZkRequestStats stats = new ZkRequestStats();
+        LockClient c = clients.connect(ZkLockOptions.builder().stats(stats).build());
+        Mutex m = c.mutex("uncontended");
+        m.lock(); // the first hold teaches the client the parent's sequence floor
+        m.unlock();
+        long creates = stats.creates();
+        long deletes = stats.deletes();
+        long reads = stats.childReads() + stats.dataReads() + stats.syncs();
+        long trips = stats.roundTrips();
+        for (int i = 0; i < CYCLES; i++) {
+            m.lock();
+            m.unlock();
+        }
+        assertThat(stats.creates() - creates).isEqualTo(CYCLES);
+        assertThat(stats.deletes() - deletes).isEqualTo(CYCLES);
+        assertThat(stats.childReads() + stats.dataReads() + stats.syncs() - reads).as("reads").isZero();
+        assertThat(stats.roundTrips() - trips).as("round trips").isEqualTo(2L * CYCLES);
+
+        long ipm = interProcessMutexRequests(CYCLES);
+        assertThat(ipm).as("InterProcessMutex requests for %d cycles", CYCLES).isGreaterThanOrEqualTo(3L * CYCLES);
+        assertThat(stats.creates() - creates + stats.deletes() - deletes).isLessThan(ipm);
+    }
+
+    @Test
+    void handOffsBetweenThreadsOfOneClientNeedNoListing() throws Exception {
+        ZkRequestStats stats = new ZkRequestStats();
+        LockClient c = clients.connect(ZkLockOptions.builder().stats(stats).build());
+        String name = "handoff";
+        int threads = 3;
+        int rounds = 15;
+        CountDownLatch start = new CountDownLatch(1);
+        Thread[] workers = new Thread[threads];
+        LongAdder grants = new LongAdder();
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                Mutex m = c.mutex(name);
+                try {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        m.lock();
+                        grants.increment();
+                        m.unlock();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            workers[t].start();
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(grants.sum()).isEqualTo((long) threads * rounds);
+        // Each acquire lists the children once at most (with its create); a waiter whose
+        // predecessor goes never lists again: the nodes below it were this client's.
+        assertThat(stats.childReads()).as("listings").isLessThanOrEqualTo(stats.creates());
+        assertThat(stats.dataReads()).as("predecessor watches").isLessThanOrEqualTo(stats.creates());
+    }
+
+    /** Runs {@code cycles} uncontended acquire+release of an InterProcessMutex; returns its requests. */
+    private static long interProcessMutexRequests(int cycles) {
+        LongAdder requests = new LongAdder();
+        try (CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.connectString(), new RetryOneTime(100))) {
+            curator.start();
+            curator.blockUntilConnected(10, TimeUnit.SECONDS);
+            InterProcessMutex mutex = new InterProcessMutex(curator, "/ipm-roundtrips/lock");
+            mutex.acquire();
+            mutex.release();
+            curator.getZookeeperClient().setTracerDriver(new TracerDriver() {
+                @Override
+                public void addTrace(String name, long time, TimeUnit unit) {
+                    if (name.endsWith("-Foreground") || name.endsWith("-Background")) {
+                        requests.increment();
+                    }
+                }
+
+                @Override
+                public void addCount(String name, int increment) {
+                }
+            });
+            for (int i = 0; i < cycles; i++) {
+                mutex.acquire();
+                mutex.release();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return requests.sum();
+    }
+}
