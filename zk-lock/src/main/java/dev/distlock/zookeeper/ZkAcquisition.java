@@ -67,6 +67,9 @@ final class ZkAcquisition implements Watcher {
     private ZkNode node;
     private long nodeOwner;
     private String watchedPath;
+    /** The local predecessor listened to, and the listener, while watching one. */
+    private ZkNode watchedLocal;
+    private Runnable localListener;
     /** Children that arrived before the create reply (not expected: ZooKeeper answers in order). */
     private List<String> earlyChildren;
     private boolean evaluated;
@@ -337,7 +340,7 @@ final class ZkAcquisition implements Watcher {
         // other waiters of this client whose lists still have them.
         for (ZkNode local : driver.nodes.below(parent, node.seq).values()) {
             if (!local.deleted && !below.containsKey(local.seq)) {
-                local.deleted = true;
+                local.markDeleted();
             }
         }
         if (below.isEmpty() && lockNodes == 1) {
@@ -360,6 +363,19 @@ final class ZkAcquisition implements Watcher {
     }
 
     private void watch(Below pred) {
+        if (pred.local != null) {
+            // Our own client's node: its deletion is known here first (our delete's reply, or a
+            // watch or listing of another waiter), so no ZooKeeper watch is needed. The
+            // releasing thread hands the lock over directly.
+            state = State.WATCHING;
+            watchedPath = pred.local.path;
+            int s = ++step;
+            Runnable listener = () -> localPredecessorGone(s);
+            watchedLocal = pred.local;
+            localListener = listener;
+            pred.local.onDeleted(listener);
+            return;
+        }
         ZooKeeper zk = handleOrWait();
         if (zk == null) {
             return;
@@ -370,6 +386,25 @@ final class ZkAcquisition implements Watcher {
         driver.stats.dataRead();
         driver.stats.roundTrip();
         zk.getData(watchedPath, this, this::onPredecessorData, s);
+    }
+
+    private synchronized void localPredecessorGone(int s) {
+        if (s != step || state != State.WATCHING) {
+            return;
+        }
+        watchedLocal = null;
+        localListener = null;
+        predecessorGone(watchedPath);
+    }
+
+    /** Stops listening to a local predecessor (no-op if none). */
+    private void clearLocalWatch() {
+        ZkNode w = watchedLocal;
+        if (w != null) {
+            w.removeListener(localListener);
+            watchedLocal = null;
+            localListener = null;
+        }
     }
 
     private synchronized void onPredecessorData(int rc, String path, Object ctx, byte[] d, Stat stat) {
@@ -411,7 +446,7 @@ final class ZkAcquisition implements Watcher {
         if (gone != null && gone.local != null) {
             // The server says so: tell every waiter of this client (a synchronous release
             // sets the flag only when its thread runs again).
-            gone.local.deleted = true;
+            gone.local.markDeleted();
         }
         below.values().removeIf(b -> b.local != null && b.local.deleted);
         if (below.isEmpty()) {
@@ -423,6 +458,7 @@ final class ZkAcquisition implements Watcher {
     }
 
     private void relist() {
+        clearLocalWatch();
         ZooKeeper zk = handleOrWait();
         if (zk == null) {
             return;
@@ -438,8 +474,8 @@ final class ZkAcquisition implements Watcher {
     /** Our node is not in a listing taken after it was created: deleted behind our back or gone with the session. */
     private void nodeVanished() {
         if (node != null) {
-            node.deleted = true;
             driver.nodes.remove(node);
+            node.markDeleted();
             node = null;
         }
         if (deadlinePassed || request.waitNanos() == 0) {
@@ -459,6 +495,7 @@ final class ZkAcquisition implements Watcher {
             waitForConnection();
             return;
         }
+        clearLocalWatch();
         state = State.DONE;
         cancelDeadline();
         driver.acquisitions.remove(this);
@@ -491,6 +528,7 @@ final class ZkAcquisition implements Watcher {
         if (state == State.DONE || state == State.ABANDONING) {
             return;
         }
+        clearLocalWatch();
         state = State.DISCONNECTED;
         int s = ++step;
         driver.whenConnected(() -> resume(s));
@@ -642,6 +680,7 @@ final class ZkAcquisition implements Watcher {
         State was = state;
         state = State.ABANDONING;
         cancelDeadline();
+        clearLocalWatch();
         if (was == State.CREATING) {
             // The create's reply will come (same step): onCreated deletes the node.
             return;
@@ -691,6 +730,7 @@ final class ZkAcquisition implements Watcher {
     }
 
     private void finish(Grant grant) {
+        clearLocalWatch();
         state = State.DONE;
         cancelDeadline();
         driver.acquisitions.remove(this);
@@ -703,6 +743,7 @@ final class ZkAcquisition implements Watcher {
         }
         ZkNode n = node;
         boolean creating = state == State.CREATING;
+        clearLocalWatch();
         state = State.DONE;
         cancelDeadline();
         driver.acquisitions.remove(this);

@@ -405,8 +405,8 @@ final class ZkLockDriver implements LockDriver {
     }
 
     private void forget(ZkNode node) {
-        node.deleted = true;
         nodes.remove(node);
+        node.markDeleted();
         Consumer<Boolean> pending = pendingDeletes.remove(node);
         if (pending != null) {
             pending.accept(true);

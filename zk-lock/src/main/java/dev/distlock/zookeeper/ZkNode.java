@@ -1,6 +1,8 @@
 package dev.distlock.zookeeper;
 
 import dev.distlock.spi.HeldLock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -25,7 +27,7 @@ final class ZkNode {
     /** The zxid of the create: the fencing token of a hold on this node. */
     final long czxid;
 
-    /** Known to be gone from the server (deleted by us, found missing, or its session ended). */
+    /** Known to be gone from the server (our delete succeeded, or the server showed it missing); set by {@link #markDeleted()}. */
     volatile boolean deleted;
     /** Granted: the node is the lowest and a hold was reported. */
     volatile boolean held;
@@ -40,6 +42,9 @@ final class ZkNode {
     /** Whether a watch on this node's deletion has been placed. */
     final AtomicBoolean watching = new AtomicBoolean();
 
+    /** Waiters of this client whose immediate predecessor this node is; guarded by {@code this}. */
+    private List<Runnable> goneListeners;
+
     ZkNode(String parent, String name, long seq, long sessionId, long czxid) {
         this.parent = parent;
         this.path = parent + "/" + name;
@@ -47,6 +52,53 @@ final class ZkNode {
         this.seq = seq;
         this.sessionId = sessionId;
         this.czxid = czxid;
+    }
+
+    /**
+     * Records that the server no longer has this node and tells the local waiters behind it
+     * (on the calling thread). Idempotent.
+     */
+    void markDeleted() {
+        List<Runnable> tell;
+        synchronized (this) {
+            if (deleted) {
+                return;
+            }
+            deleted = true;
+            tell = goneListeners;
+            goneListeners = null;
+        }
+        if (tell != null) {
+            for (Runnable r : tell) {
+                r.run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code listener} once this node is known deleted: at once if it already is.
+     *
+     * @return whether it ran at once
+     */
+    boolean onDeleted(Runnable listener) {
+        synchronized (this) {
+            if (!deleted) {
+                if (goneListeners == null) {
+                    goneListeners = new ArrayList<>(1);
+                }
+                goneListeners.add(listener);
+                return false;
+            }
+        }
+        listener.run();
+        return true;
+    }
+
+    /** Forgets a listener registered with {@link #onDeleted(Runnable)}. */
+    synchronized void removeListener(Runnable listener) {
+        if (goneListeners != null) {
+            goneListeners.remove(listener);
+        }
     }
 
     @Override

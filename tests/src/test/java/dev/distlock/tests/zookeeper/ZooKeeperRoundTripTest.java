@@ -93,9 +93,11 @@ class ZooKeeperRoundTripTest {
     }
 
     @Test
-    void handOffsBetweenThreadsOfOneClientNeedNoListing() throws Exception {
+    void handOffsBetweenThreadsOfOneClientNeedNoListingAndNoWatch() throws Exception {
         ZkRequestStats stats = new ZkRequestStats();
-        LockClient c = clients.connect(ZkLockOptions.builder().stats(stats).build());
+        // a long lease: no renewal (which watches the held node) falls into the test
+        LockClient c = clients.connect(zk.connectString(), ZkClients.CONFIG.toBuilder().leaseTime(Duration.ofSeconds(60))
+                .renewInterval(Duration.ofSeconds(20)).build(), ZkLockOptions.builder().stats(stats).build());
         String name = "handoff";
         int threads = 3;
         int rounds = 15;
@@ -123,10 +125,13 @@ class ZooKeeperRoundTripTest {
             w.join(TimeUnit.SECONDS.toMillis(30));
         }
         assertThat(grants.sum()).isEqualTo((long) threads * rounds);
-        // Each acquire lists the children once at most (with its create); a waiter whose
-        // predecessor goes never lists again: the nodes below it were this client's.
-        assertThat(stats.childReads()).as("listings").isLessThanOrEqualTo(stats.creates());
-        assertThat(stats.dataReads()).as("predecessor watches").isLessThanOrEqualTo(stats.creates());
+        // Each acquire lists the children with its create; a waiter whose predecessor goes does
+        // not list again and needs no watch, since the nodes were this client's. (A node whose
+        // synchronous create has not returned to its thread yet still looks foreign to another
+        // waiter, which then lists or watches: rare, so the bounds below leave a little room.)
+        long creates = stats.creates();
+        assertThat(stats.childReads()).as("listings for %d creates", creates).isLessThanOrEqualTo(creates + creates / 5);
+        assertThat(stats.dataReads()).as("predecessor watches for %d creates", creates).isLessThanOrEqualTo(creates / 5);
     }
 
     /** Runs {@code cycles} uncontended acquire+release of an InterProcessMutex; returns its requests. */
