@@ -28,6 +28,10 @@ import org.apache.zookeeper.data.Stat;
 final class ZkAcquisition implements Watcher {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ZkAcquisition.class);
     private enum State {
+        /** not started yet. */
+        NEW,
+        /** a synchronous single create is under way on the caller's thread. */
+        SINGLE_CREATE,
         /** create + getChildren sent; waiting for both. */
         CREATING,
         /** our node is known; a children listing is under way. */
@@ -57,7 +61,7 @@ final class ZkAcquisition implements Watcher {
     private final byte[] data;
     private final TreeMap<Long, Below> below = new TreeMap<>();
 
-    private State state;
+    private State state = State.NEW;
     private int step;
     private String prefix;
     /** Session the create was sent on. */
@@ -109,13 +113,17 @@ final class ZkAcquisition implements Watcher {
             });
         }
         ZkParentFloors.Floor floor = driver.floors.get(parent);
-        if (floor != null && floor.trySync() && driver.mayBlock()) {
-            singleCreate(floor);
-            return;
-        }
         synchronized (this) {
-            send();
+            if (state != State.NEW) {
+                return; // failed already (client closed)
+            }
+            if (floor == null || !floor.trySync() || !driver.mayBlock()) {
+                send();
+                return;
+            }
+            state = State.SINGLE_CREATE;
         }
+        singleCreate(floor);
     }
 
     /** The single-create path: a synchronous create2 whose reply may prove the node alone. */
@@ -163,13 +171,17 @@ final class ZkAcquisition implements Watcher {
             return;
         }
         synchronized (this) {
-            if (state == State.DONE) {
-                return;
-            }
             prefix = pfx;
             createSession = session;
             node = adopt(path, stat.getCzxid());
             nodeOwner = stat.getEphemeralOwner();
+            if (state != State.SINGLE_CREATE) {
+                // failed meanwhile (client closed): never leave the node behind
+                node.releasing = true;
+                driver.deleteNode(node, ok -> {
+                }, true);
+                return;
+            }
             if (ZkParentFloors.provesAlone(floor, node.seq, node.czxid)) {
                 evaluated = true;
                 node.aloneAtGrant = true;
@@ -488,10 +500,18 @@ final class ZkAcquisition implements Watcher {
     private void grant() {
         if (!driver.mayGrant(node, nodeOwner)) {
             // The node belongs to a session that is gone or going: never report it held
-            // (CURATOR-206/604). Start over in the current session.
-            node.lost = true;
-            driver.nodes.remove(node);
+            // (CURATOR-206/604). Start over in the current session; a node that may still be
+            // alive in it is deleted first, so that it cannot block the queue.
+            ZkNode n = node;
             node = null;
+            if (!n.deleted && n.sessionId == driver.currentSessionId()) {
+                n.releasing = true;
+                driver.deleteNode(n, ok -> {
+                }, true);
+            } else {
+                n.lost = true;
+                driver.nodes.remove(n);
+            }
             waitForConnection();
             return;
         }
@@ -662,8 +682,9 @@ final class ZkAcquisition implements Watcher {
             return;
         }
         deadlinePassed = true;
-        if (!evaluated && (state == State.CREATING || state == State.LISTING)) {
-            return; // the first attempt is under way; its listing decides (try-once)
+        if (!evaluated && (state == State.NEW || state == State.SINGLE_CREATE || state == State.CREATING
+                || state == State.LISTING)) {
+            return; // the first attempt is under way; its outcome decides (try-once)
         }
         abandon();
     }

@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * shared front ({@code StandardLockClient}) does re-entry, hold counts, the watchdog and loss
  * reporting; this class runs the lock recipe. Curator owns the connection (hosts, reconnects,
  * session expiry and the {@code SUSPENDED}/{@code LOST}/{@code RECONNECTED} states); the
- * recipe's requests go straight to Curator's current ZooKeeper handle with the asynchronous
- * API, so that requests can be pipelined and nothing blocks a thread.
+ * recipe's requests go straight to Curator's current ZooKeeper handle, with the asynchronous API
+ * so that requests can be pipelined and waits block no thread, and with the synchronous API for
+ * the two replies a caller waits for on the hot path (a single create, a release's delete),
+ * which saves a hand-off through ZooKeeper's event thread; those waits are bounded by the
+ * command timeout, set as the ZooKeeper client's request timeout.
  *
  * <h2>What it stores</h2>
  * {@code /<namespace>/locks/<encoded lock name>/lk-<client id>-<attempt>-<sequence>}, see
@@ -67,9 +70,11 @@ import org.slf4j.LoggerFactory;
  *     leaves no watch behind if the node is already gone) and wait.</li>
  * <li>Predecessor deleted → drop it from the set of nodes that were below ours. Nodes never come
  *     back and new nodes sort above ours, so if that set is now empty we hold the lock with no
- *     further request. Our own client's nodes are in a local map, and the ones it has deleted are
- *     struck from the set too; so hand-offs between threads of one client cost no read at all.
- *     If nodes of other clients may remain, list the children again.</li>
+ *     further request. Our own client's nodes are in a local index ({@link ZkLocalNodes}); the
+ *     ones known deleted are struck from the set too, and a waiter behind one of them needs no
+ *     ZooKeeper watch: it is told by whoever learns of the deletion first (usually the releasing
+ *     thread, which so hands the lock over directly). If nodes of other clients may remain, list
+ *     the children again.</li>
  * <li>Timeout, interrupt (the front cancels the future) or error → delete our node, then report.
  *     A grant that races a cancel is deleted at once.</li>
  * </ol>
@@ -79,6 +84,10 @@ import org.slf4j.LoggerFactory;
  * it creates a new node under a new prefix and remembers the old one as a possible ghost (a
  * create that is applied late), which any later listing of that parent, or the next reconnect,
  * deletes.
+ *
+ * <p>Single create: when the parent's sequence floor ({@link ZkParentFloors}) says the lock was
+ * last free and uncontended, the acquire sends only a create, and the reply's sequence number
+ * and zxid prove the node alone — no listing. Otherwise it falls back to step 1.
  *
  * <h2>Holds and leases</h2>
  * A hold lives as long as the session. {@link #renew(HeldLock)} is answered locally while the
@@ -188,16 +197,17 @@ final class ZkLockDriver implements LockDriver {
 
     /** The current ZooKeeper handle. */
     ZooKeeper zk() {
-        try {
-            return curator.getZookeeperClient().getZooKeeper();
-        } catch (Exception first) {
-            // Curator hands out a queued background exception once; the handle itself is fine.
+        Exception last = null;
+        // Curator hands out each queued background exception once (it keeps at most ten); the
+        // handle itself may be fine.
+        for (int attempt = 0; attempt < 12; attempt++) {
             try {
                 return curator.getZookeeperClient().getZooKeeper();
             } catch (Exception e) {
-                throw new BackendUnavailableException("no ZooKeeper connection: " + e, e);
+                last = e;
             }
         }
+        throw new BackendUnavailableException("no ZooKeeper connection: " + last, last);
     }
 
     long currentSessionId() {
