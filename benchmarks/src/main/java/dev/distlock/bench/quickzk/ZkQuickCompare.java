@@ -32,16 +32,18 @@ import org.apache.curator.test.TestingServer;
  * hand-offs per second of four threads contending for one lock — once with the four threads
  * sharing one client (one session), once with a client per thread (four sessions). Each
  * measurement is preceded by a warm-up and repeated in alternating rounds; the median round
- * counts. It also prints the ZooKeeper requests and round trips per lock+unlock.
+ * counts, and so does the median of the per-round ratios. It also prints the ZooKeeper requests
+ * and round trips per lock+unlock, and the process CPU time per lock+unlock (client and server
+ * together: a measure that suffers less from other load on a shared machine than rates do).
  *
  * <pre>
- * mvn -q -pl benchmarks -am package -DskipTests
- * mvn -q -pl benchmarks exec:java -Dexec.mainClass=dev.distlock.bench.quickzk.ZkQuickCompare \
- *     -Dexec.args="--seconds 5 --rounds 3"
+ * mvn -q -pl benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/cp.txt) \
+ *     dev.distlock.bench.quickzk.ZkQuickCompare --seconds 2 --rounds 6
  * </pre>
  *
- * Options: {@code --seconds N} per measured round (default 5), {@code --warmup N} seconds
- * (default 3), {@code --rounds N} (default 3), {@code --threads N} contenders (default 4),
+ * Options: {@code --seconds N} per measured round (default 2), {@code --warmup N} seconds
+ * (default 3), {@code --rounds N} (default 6), {@code --threads N} contenders (default 4),
  * {@code --fsync} to keep ZooKeeper's transaction-log fsync on (off by default, as in
  * {@code EmbeddedZooKeeper}: with fsync the disk, not the client, sets the pace).
  *
@@ -84,9 +86,9 @@ public final class ZkQuickCompare {
      * @throws Exception if the server or a client fails
      */
     public static void main(String[] args) throws Exception {
-        int seconds = 5;
+        int seconds = 2;
         int warmup = 3;
-        int rounds = 3;
+        int rounds = 6;
         int threads = 4;
         boolean fsync = false;
         for (int i = 0; i < args.length; i++) {
@@ -131,44 +133,74 @@ public final class ZkQuickCompare {
     }
 
     private static void ratio(String what, Map<String, Double> rates) {
-        double r = rates.get("distlock") / rates.get("InterProcessMutex");
-        System.out.printf(Locale.ROOT, "  %-46s %5.2fx%n", what, r);
+        System.out.printf(Locale.ROOT, "  %-46s %5.2fx (median of per-round ratios; ratio of medians %.2fx)%n", what,
+                rates.get("ratio"), rates.get("distlock") / rates.get("InterProcessMutex"));
     }
 
-    /** Runs every contender in alternating rounds; returns the median rate of each. */
+    /**
+     * Runs every contender in alternating rounds (the order flips every round, so that a change
+     * of load on a shared machine hits both alike); prints each one's median rate, CPU time per
+     * operation and requests per operation; returns the median of the per-round ratios
+     * (distlock / InterProcessMutex) under the key "ratio", and the median rates by name.
+     */
     private static Map<String, Double> compare(List<Contender> contenders, int threads, boolean shared, int seconds,
             int warmup, int rounds, String tag) throws Exception {
         Map<String, List<Double>> rates = new ConcurrentHashMap<>();
+        Map<String, List<Double>> cpu = new ConcurrentHashMap<>();
         Map<String, double[]> perOp = new ConcurrentHashMap<>();
+        List<Double> ratios = new ArrayList<>();
         for (Contender c : contenders) {
             run(c, threads, shared, warmup, tag);
         }
         for (int r = 0; r < rounds; r++) {
-            for (Contender c : contenders) {
+            List<Contender> order = new ArrayList<>(contenders);
+            if (r % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            Map<String, Double> thisRound = new ConcurrentHashMap<>();
+            for (Contender c : order) {
                 long req0 = c.requests();
                 long rt0 = c.roundTrips();
+                long cpu0 = processCpuNanos();
                 long[] ops = run(c, threads, shared, seconds, tag);
+                long cpuUsed = processCpuNanos() - cpu0;
                 double rate = ops[0] * 1e9 / ops[1];
+                thisRound.put(c.name(), rate);
                 rates.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(rate);
-                perOp.put(c.name(), new double[] {(double) (c.requests() - req0) / ops[0],
-                        rt0 < 0 ? -1 : (double) (c.roundTrips() - rt0) / ops[0]});
+                cpu.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(cpuUsed / 1e3 / Math.max(1, ops[0]));
+                perOp.put(c.name(), new double[] {(double) (c.requests() - req0) / Math.max(1, ops[0]),
+                        rt0 < 0 ? -1 : (double) (c.roundTrips() - rt0) / Math.max(1, ops[0])});
             }
+            ratios.add(thisRound.get(contenders.get(0).name()) / thisRound.get(contenders.get(1).name()));
         }
-        Map<String, Double> medians = new ConcurrentHashMap<>();
+        Map<String, Double> result = new ConcurrentHashMap<>();
         for (Contender c : contenders) {
-            List<Double> list = new ArrayList<>(rates.get(c.name()));
-            list.sort(Double::compare);
-            double median = list.get(list.size() / 2);
-            medians.put(c.name(), median);
+            double median = median(rates.get(c.name()));
+            result.put(c.name(), median);
             double[] po = perOp.get(c.name());
-            StringBuilder all = new StringBuilder();
-            for (double v : rates.get(c.name())) {
-                all.append(String.format(Locale.ROOT, " %.0f", v));
-            }
-            System.out.printf(Locale.ROOT, "  %-18s %9.0f /s (rounds:%s)  %.2f requests/op%s%n", c.name(), median, all, po[0],
+            System.out.printf(Locale.ROOT, "  %-18s %7.0f ops/s (median of %d; min %.0f, max %.0f)  %6.0f us CPU/op  %.2f requests/op%s%n",
+                    c.name(), median, rounds, java.util.Collections.min(rates.get(c.name())),
+                    java.util.Collections.max(rates.get(c.name())), median(cpu.get(c.name())), po[0],
                     po[1] < 0 ? "" : String.format(Locale.ROOT, ", %.2f round trips/op", po[1]));
         }
-        return medians;
+        result.put("ratio", median(ratios));
+        return result;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> list = new ArrayList<>(values);
+        list.sort(Double::compare);
+        int n = list.size();
+        return n % 2 == 1 ? list.get(n / 2) : (list.get(n / 2 - 1) + list.get(n / 2)) / 2;
+    }
+
+    /** CPU time of this process (client and in-process server), in nanoseconds. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
     }
 
     /** Runs {@code threads} lockers for {@code seconds}; returns {ops, elapsed nanos}. */

@@ -23,8 +23,18 @@ final class ZkAdmin implements AutoCloseable {
     private final String root;
 
     ZkAdmin(String connectString, String root) {
+        this(connectString, root, null);
+    }
+
+    /** With {@code digest} ({@code user:password}), the admin session authenticates as that user. */
+    ZkAdmin(String connectString, String root, String digest) {
         this.root = root;
-        this.curator = CuratorFrameworkFactory.newClient(connectString, 10_000, 5_000, new RetryOneTime(100));
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder().connectString(connectString)
+                .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(100));
+        if (digest != null) {
+            b.authorization("digest", digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        this.curator = b.build();
         curator.start();
         try {
             if (!curator.blockUntilConnected(10, TimeUnit.SECONDS)) {
@@ -100,6 +110,15 @@ final class ZkAdmin implements AutoCloseable {
         }
         try {
             curator.delete().forPath(lockPath(name) + "/" + nodes.get(0));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The ACL of a node. */
+    List<org.apache.zookeeper.data.ACL> acl(String path) {
+        try {
+            return curator.getACL().forPath(path);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
