@@ -355,7 +355,6 @@ public final class ScriptEngine {
                 return new Reply.ErrorReply("ERR Error running script " + sha + ", stack overflow");
             } finally {
                 runningId = 0;
-                sb.clearArguments(new LuaTable());
             }
             return LuaReplies.toReply(result, sb.resp());
         }
