@@ -9,9 +9,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +33,8 @@ class RedisProcessIT {
         try (redis) {
             assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + redis.port());
             assertThat(redis.call("PING")).isEqualTo("PONG");
-            assertThat(redis.call("CONFIG", "GET", "bind")).asList().containsExactly("bind", "127.0.0.1");
-            assertThat(redis.call("CONFIG", "GET", "save")).asList().containsExactly("save", "");
+            assertThat(redis.call("CONFIG", "GET", "bind")).isEqualTo(List.of("bind", "127.0.0.1"));
+            assertThat(redis.call("CONFIG", "GET", "save")).isEqualTo(List.of("save", ""));
             pid = redis.pid();
             dir = redis.directory();
             assertThat(dir).isDirectory();
@@ -133,9 +133,5 @@ class RedisProcessIT {
             }
             return sb.toString().trim();
         }
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }
