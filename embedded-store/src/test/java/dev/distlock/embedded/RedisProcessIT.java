@@ -111,6 +111,32 @@ class RedisProcessIT {
     }
 
     @Test
+    void theServerDiesWithAJvmKilledWithoutShutdownHooks() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                RedisProcessOrphanMain.class.getName()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            String line;
+            long pid = -1;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("PID ")) {
+                    pid = Long.parseLong(line.substring(4).trim());
+                    break;
+                }
+            }
+            assertThat(pid).as("the child JVM started a redis-server").isPositive();
+            ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            server.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // the watchdog killed it
+            assertThat(server.isAlive()).isFalse();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> RedisProcess.builder().port(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port");
