@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wraps an object so that its {@link DistributedLock} methods run under their locks, in plain
@@ -46,6 +48,8 @@ import java.util.Set;
  * <p>Proxies are thread-safe if the target is. This class is thread-safe.
  */
 public final class LockProxies {
+    private static final Logger log = LoggerFactory.getLogger(LockProxies.class);
+
     private LockProxies() {
     }
 
@@ -118,8 +122,8 @@ public final class LockProxies {
      * @param client the client every annotation without a {@code client} name uses
      * @return the proxy
      * @throws IllegalArgumentException if an argument is null, {@code target} is not a
-     *         {@code type}, an annotation is invalid, or (with an interface) an annotated method
-     *         of the target is declared by none of its interfaces, so it could never be locked
+     *         {@code type}, or an annotation is invalid (an annotated method that no interface of
+     *         the proxy declares cannot be locked by it: a warning is logged)
      * @throws IllegalStateException if a library the proxy needs is not on the class path
      */
     public static <T> T wrap(Class<T> type, T target, LockClient client) {
@@ -135,8 +139,7 @@ public final class LockProxies {
      * @param clients the default client and the named clients
      * @return the proxy
      * @throws IllegalArgumentException if an argument is null, {@code target} is not a
-     *         {@code type}, an annotation is invalid or names an unknown client, or (with an
-     *         interface) an annotated method is declared by none of the target's interfaces
+     *         {@code type}, or an annotation is invalid or names an unknown client
      * @throws IllegalStateException if a library the proxy needs is not on the class path
      */
     public static <T> T wrap(Class<T> type, T target, LockClientRegistry clients) {
@@ -204,11 +207,10 @@ public final class LockProxies {
             }
         }
         for (Method m : locked) {
-            int mod = m.getModifiers();
-            if (Modifier.isStatic(mod) || Modifier.isPrivate(mod) || !proxied.contains(LockInterceptor.signature(m))) {
-                throw new IllegalArgumentException("@DistributedLock on " + LockInterceptor.describe(type, m)
-                        + ": no interface of the proxy " + Arrays.stream(interfaces).map(Class::getSimpleName).toList()
-                        + " declares this method, so calls to it could never be locked");
+            if (!proxied.contains(LockInterceptor.signature(m))) {
+                log.warn("@DistributedLock on {}: no interface of the proxy {} declares this method, so the proxy"
+                        + " cannot lock it; wrap by class to lock it", LockInterceptor.describe(type, m),
+                        Arrays.stream(interfaces).map(Class::getSimpleName).toList());
             }
         }
         ClassLoader loader = interfaces.length == 1 ? interfaces[0].getClassLoader() : type.getClassLoader();

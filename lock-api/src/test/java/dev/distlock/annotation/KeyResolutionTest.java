@@ -10,8 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** How {@link DistributedLock#key()} is resolved: by name, by position, from #root; and its errors. */
+@Timeout(60)
 class KeyResolutionTest {
     private TestClients clients;
     private LockClient client;
