@@ -24,6 +24,8 @@ public interface LockClientRegistry {
      *
      * @param name the client's name, or the empty string for the default client
      * @return the client, or {@code null} if there is none of that name
+     * @throws IllegalArgumentException (optionally) to explain why there is no such client;
+     *         the caller adds the annotated method to the message
      */
     LockClient find(String name);
 

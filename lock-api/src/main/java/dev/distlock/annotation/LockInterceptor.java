@@ -182,7 +182,21 @@ public final class LockInterceptor {
         if (targetClass == null) {
             throw new IllegalArgumentException("targetClass must not be null");
         }
-        for (Method m : candidateMethods(targetClass)) {
+        for (Class<?> c = targetClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (declaresLocksItself(c)) {
+                return true;
+            }
+        }
+        for (Class<?> i : allInterfaces(targetClass)) {
+            if (declaresLocksItself(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean declaresLocksItself(Class<?> c) {
+        for (Method m : c.getDeclaredMethods()) {
             if (m.isAnnotationPresent(DistributedLock.class) || m.isAnnotationPresent(DistributedLocks.class)) {
                 return true;
             }
@@ -473,7 +487,7 @@ public final class LockInterceptor {
         try {
             wait = DurationText.parse(waitText);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(at + "waitTime " + e.getMessage(), e);
+            throw new IllegalArgumentException(at + "waitTime " + e.getMessage());
         }
         if (wait == null || wait.compareTo(LockSpec.FOREVER) >= 0) {
             wait = LockSpec.FOREVER;
@@ -485,7 +499,7 @@ public final class LockInterceptor {
         try {
             lease = DurationText.parse(leaseText);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(at + "leaseTime " + e.getMessage(), e);
+            throw new IllegalArgumentException(at + "leaseTime " + e.getMessage());
         }
         if (lease != null && (lease.compareTo(Duration.ofMillis(1)) < 0 || lease.compareTo(LockConfig.MAX_LEASE) > 0)) {
             throw new IllegalArgumentException(at + "leaseTime must be at least 1ms and at most "
@@ -493,7 +507,12 @@ public final class LockInterceptor {
         }
 
         String clientName = resolve(at, "client", lock.client()).strip();
-        LockClient client = clients.find(clientName);
+        LockClient client;
+        try {
+            client = clients.find(clientName);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(at + e.getMessage());
+        }
         if (client == null) {
             throw new IllegalArgumentException(at + (clientName.isEmpty()
                     ? "no default LockClient is registered; name one with client = \"...\" (named clients: "

@@ -65,6 +65,23 @@ class LockProxiesTest {
         }
     }
 
+    /** Implements {@link Shop} with no annotation of its own. */
+    public static class PlainShop implements Shop {
+        @Override
+        public boolean buy(String sku, int qty) {
+            return true;
+        }
+
+        @Override
+        public String name() {
+            return "plain";
+        }
+    }
+
+    /** Inherits everything, annotations included. */
+    public static class SubShop extends PlainShop {
+    }
+
     /** A final class with an interface: only a JDK proxy is possible. */
     public static final class FinalShop implements Shop {
         LockClient client;
@@ -220,6 +237,18 @@ class LockProxiesTest {
         Hidden locked = LockProxies.wrap(target, client);
         assertThat(locked.work(3)).isTrue();
         assertThat(locked.inherited("q")).as("annotation on the overridden abstract method").isTrue();
+    }
+
+    @Test
+    void annotationsAreFoundOnInterfacesAndSuperclasses() throws Exception {
+        LockInterceptor interceptor = LockInterceptor.create(LockClientRegistry.of(client));
+        assertThat(interceptor.declaresLocks(PlainShop.class)).isTrue();
+        assertThat(interceptor.declaresLocks(SubShop.class)).isTrue();
+        assertThat(interceptor.declaresLocks(Object.class)).isFalse();
+        assertThat(interceptor.declaresLocks(String.class)).isFalse();
+        assertThat(interceptor.check(SubShop.class)).containsExactly(PlainShop.class.getMethod("buy", String.class, int.class));
+        assertThat(interceptor.isLocked(Shop.class.getMethod("buy", String.class, int.class), SubShop.class)).isTrue();
+        assertThat(interceptor.isLocked(Shop.class.getMethod("name"), SubShop.class)).isFalse();
     }
 
     @Test
