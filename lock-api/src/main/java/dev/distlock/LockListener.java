@@ -14,7 +14,8 @@ package dev.distlock;
  * a metric, not a network call). {@link #leaseLost} is called on the client's event thread, as
  * every {@link LeaseLostListener} is. An exception thrown by a listener is logged and does not
  * reach the caller. The arguments are primitives and existing objects: a client with listeners
- * allocates nothing more to tell them, and a client without listeners does no work at all.
+ * allocates nothing more to tell them, and a client without listeners only reads the clock once
+ * per acquisition (for hold times) and one volatile field per event.
  *
  * <p>Every method has an empty default, so a listener overrides only what it needs.
  * Implementations must be thread-safe.
