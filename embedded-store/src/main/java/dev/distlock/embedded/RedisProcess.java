@@ -51,13 +51,12 @@ public final class RedisProcess implements AutoCloseable {
     private static final Set<RedisProcess> LIVE = ConcurrentHashMap.newKeySet();
     /**
      * Starts the server in the background with its output in the log ($1), prints its pid, and
-     * kills it when standard input (a pipe held by this JVM) reaches end of file, then deletes
-     * the directory $2 if one is given; exits when the server exits.
+     * kills it when standard input (a pipe held by this JVM) reaches end of file; exits when the
+     * server exits.
      */
-    private static final String WRAPPER = "log=$1; cleanup=$2; shift 2; exec 3<&0; "
+    private static final String WRAPPER = "log=$1; shift; exec 3<&0; "
             + "\"$@\" </dev/null >>\"$log\" 2>&1 & child=$!; echo $child; "
-            + "( read _ignored; kill -9 $child 2>/dev/null; "
-            + "if [ -n \"$cleanup\" ]; then sleep 0.2; rm -rf \"$cleanup\"; fi ) <&3 & watcher=$!; "
+            + "( read _ignored; kill -9 $child 2>/dev/null ) <&3 & watcher=$!; "
             + "wait $child; status=$?; kill $watcher 2>/dev/null; exit $status";
     private static volatile boolean hookInstalled;
     private static volatile Optional<Path> binaryLookup;
@@ -72,7 +71,6 @@ public final class RedisProcess implements AutoCloseable {
     private ProcessHandle process;
     private boolean paused;
     private boolean closed;
-    private boolean everStarted;
 
     RedisProcess(Builder config) {
         this.config = config;
@@ -161,8 +159,7 @@ public final class RedisProcess implements AutoCloseable {
      * @return this process
      * @throws IllegalStateException if closed, if the binary is absent, or if the server exited
      *                               or did not answer within the start timeout (the message
-     *                               quotes the end of its log); a first start that fails also
-     *                               closes the instance
+     *                               quotes the end of its log)
      */
     public synchronized RedisProcess start() {
         requireOpen();
@@ -171,8 +168,7 @@ public final class RedisProcess implements AutoCloseable {
         }
         Path binary = findBinary("redis-server")
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed (not on PATH, not in /usr/bin)"));
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sh", log().toString(),
-                ownsDir ? dir.toAbsolutePath().toString() : ""));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sh", log().toString()));
         cmd.add(binary.toString());
         try {
             if (config.sentinelConfig != null) {
@@ -212,15 +208,7 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
         }
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            if (!everStarted) {
-                close(); // nobody holds a reference after a failed `builder()…build().start()`
-            }
-            throw e;
-        }
-        everStarted = true;
+        awaitReady();
         return this;
     }
 
