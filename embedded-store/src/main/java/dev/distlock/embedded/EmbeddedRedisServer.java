@@ -93,7 +93,11 @@ public final class EmbeddedRedisServer implements AutoCloseable {
      * @throws IllegalStateException if the server was never started
      */
     public int port() {
-        return core.port();
+        int p = core.port();
+        if (p == 0) {
+            throw new IllegalStateException("server was never started");
+        }
+        return p;
     }
 
     /**
@@ -116,8 +120,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
 
     /**
-     * Returns whether the server is accepting and serving connections (false before
-     * {@link #start()}, after {@link #close()} and while stopped by {@link RedisFaults#stop()}).
+     * Returns whether the server is listening for connections (false before {@link #start()},
+     * after {@link #close()}, while stopped by {@link RedisFaults#stop()} and while refusing
+     * connections through {@link RedisFaults#refuseConnections()} or {@link RedisFaults#partition()}).
      *
      * @return whether it is serving
      */

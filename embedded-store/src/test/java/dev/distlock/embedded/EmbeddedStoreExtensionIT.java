@@ -89,6 +89,33 @@ class EmbeddedStoreExtensionIT {
                 .singleElement().asString().contains("redis-server is not installed");
     }
 
+    @Test
+    @Order(5)
+    void injectsTheEmbeddedRedisServerAndLettuceAndCuratorShareOneNetty(
+            EmbeddedRedisServer redis, @EmbeddedStore(password = "pw") EmbeddedRedisServer secured) throws Exception {
+        assertThat(redis).isNotSameAs(secured);
+        assertThat(redis.isRunning()).isTrue();
+        // Lettuce (Netty 4.2) and ZooKeeper/Curator in one JVM: the clash described in DESIGN.md must not occur
+        io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create(redis.uri());
+        try (io.lettuce.core.api.StatefulRedisConnection<String, String> c = lettuce.connect();
+             org.apache.curator.framework.CuratorFramework curator = org.apache.curator.framework.CuratorFrameworkFactory
+                     .newClient(zk.connectString(), new org.apache.curator.retry.RetryOneTime(100))) {
+            curator.start();
+            assertThat(curator.blockUntilConnected(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            curator.create().creatingParentContainersIfNeeded().forPath("/clash/check", "ok".getBytes());
+            assertThat(c.sync().set("clash", new String(curator.getData().forPath("/clash/check")))).isEqualTo("OK");
+            assertThat(c.sync().get("clash")).isEqualTo("ok");
+        } finally {
+            lettuce.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        }
+        io.lettuce.core.RedisClient auth = io.lettuce.core.RedisClient.create("redis://:pw@127.0.0.1:" + secured.port());
+        try (io.lettuce.core.api.StatefulRedisConnection<String, String> c = auth.connect()) {
+            assertThat(c.sync().ping()).isEqualTo("PONG");
+        } finally {
+            auth.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        }
+    }
+
     private static Events run(Class<?> sample) {
         System.setProperty(SAMPLE, "true");
         try {
