@@ -610,6 +610,7 @@ final class ZkAcquisition implements Watcher {
             return;
         }
         state = State.RECOVERING;
+        log.debug("{}: the reply to a create was lost; looking for node {}*", this, prefix);
         Integer s = ++step;
         driver.stats.sync();
         driver.stats.childRead();
@@ -664,6 +665,7 @@ final class ZkAcquisition implements Watcher {
         createInDoubt = false;
         Code code = Code.get(rc);
         if (code == Code.OK && stat.getEphemeralOwner() == createSession) {
+            log.debug("{}: found {} again after a lost create reply", this, path);
             node = adopt(path, stat.getCzxid());
             nodeOwner = stat.getEphemeralOwner();
             state = State.LISTING;
