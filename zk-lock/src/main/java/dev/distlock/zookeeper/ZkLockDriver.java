@@ -320,6 +320,9 @@ final class ZkLockDriver implements LockDriver {
                 deleteQuietly(parent + "/" + child);
             }
         }
+        if (prefixes.isEmpty()) {
+            ghosts.remove(parent, prefixes);
+        }
     }
 
     void addGhost(String parent, String prefix) {
