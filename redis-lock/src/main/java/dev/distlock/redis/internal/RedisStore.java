@@ -88,8 +88,10 @@ public final class RedisStore implements AutoCloseable {
                                 .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30))
                                 .build())
                         .build());
-                StatefulRedisClusterConnection<String, String> conn = await(cc.connectAsync(StringCodec.UTF8),
-                        connectTimeout, endpoint);
+                // Lettuce's asynchronous cluster connect needs the topology loaded first.
+                StatefulRedisClusterConnection<String, String> conn = await(cc.refreshPartitionsAsync()
+                        .toCompletableFuture().thenCompose(v -> cc.connectAsync(StringCodec.UTF8)), connectTimeout,
+                        endpoint);
                 return new RedisStore(endpoint, cc, null, conn, conn.async(), resources, shared == null);
             }
             RedisClient rc = RedisClient.create(resources);
