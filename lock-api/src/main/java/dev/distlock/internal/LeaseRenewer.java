@@ -136,9 +136,10 @@ final class LeaseRenewer implements AutoCloseable {
                 }
                 long now = clock.nanoTime();
                 long wait = head.getKey().due - now;
-                if (wait > 0 && !isRenewalWithinWindow(head.getKey(), head.getValue(), now)) {
-                    boolean early = isRenewal(head.getKey(), head.getValue());
-                    changed.awaitNanos(early ? Math.max(1, wait - windowNanos) : wait);
+                if (wait > 0) {
+                    // Wait for the head itself: renewals due up to a window after it then go along
+                    // (waking a window early would batch only what is due before the head).
+                    changed.awaitNanos(wait);
                     continue;
                 }
                 // Take the head and everything else that falls due within the window.
