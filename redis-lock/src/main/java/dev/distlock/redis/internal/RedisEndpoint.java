@@ -317,7 +317,9 @@ public final class RedisEndpoint {
     }
 
     private RedisURI.Builder common(RedisURI.Builder b, LockConfig config) {
-        b.withTimeout(config.commandTimeout()).withClientName(config.clientName()).withLibraryName("distlock");
+        // The URI's timeout bounds the connection handshake (HELLO, AUTH, SELECT), so it is the
+        // connect timeout; commands get the command timeout through TimeoutOptions.
+        b.withTimeout(config.connectTimeout()).withClientName(config.clientName()).withLibraryName("distlock");
         if (password != null) {
             if (user != null) {
                 b.withAuthentication(user, password);

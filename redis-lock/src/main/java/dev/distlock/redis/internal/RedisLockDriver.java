@@ -258,7 +258,8 @@ public final class RedisLockDriver implements LockDriver {
 
     private void abandon(Acquisition a) {
         try {
-            LockScripts.ABANDON.<Long>run(commands, new String[] {a.lockKey()}, a.request.ownerId() + '#', clientId)
+            // EVAL, not EVALSHA: its reply may well time out too, so a NOSCRIPT could not be retried.
+            LockScripts.ABANDON.<Long>eval(commands, new String[] {a.lockKey()}, a.request.ownerId() + '#', clientId)
                     .whenComplete((r, err) -> {
                         if (err == null && r == 1) {
                             log.debug("removed lock '{}' left by an acquire whose reply was lost", a.request.name());

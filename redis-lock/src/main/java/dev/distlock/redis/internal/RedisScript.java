@@ -76,6 +76,22 @@ public record RedisScript(String name, String body, String sha, ScriptOutputType
         return out;
     }
 
+    /**
+     * Runs the script with {@code EVAL}, sending its body: for rare scripts that must work even
+     * if the server never saw them and the reply may never be read (so a {@code NOSCRIPT}
+     * could not be answered with a retry).
+     *
+     * @param <T> the reply type
+     * @param commands the connection's commands
+     * @param keys the keys, all in one hash slot on a cluster
+     * @param args the arguments
+     * @return the pending reply
+     */
+    public <T> CompletableFuture<T> eval(RedisClusterAsyncCommands<String, String> commands, String[] keys,
+            String... args) {
+        return commands.<T>eval(body, output, keys, args).toCompletableFuture();
+    }
+
     static boolean isNoScript(Throwable t) {
         Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (c instanceof RedisNoScriptException) {

@@ -46,7 +46,7 @@ class RedisEndpointTest {
         assertThat(e.describe()).isEqualTo("redis at app@10.0.0.5:6380/3").doesNotContain("s3cret");
         assertThat(e.scrub("auth with s3cret failed")).isEqualTo("auth with *** failed");
 
-        LockConfig config = LockConfig.builder().clientName("orders-svc").commandTimeout(Duration.ofSeconds(3)).build();
+        LockConfig config = LockConfig.builder().clientName("orders-svc").connectTimeout(Duration.ofSeconds(3)).build();
         RedisURI u = e.redisUri(config);
         assertThat(u.getHost()).isEqualTo("10.0.0.5");
         assertThat(u.getPort()).isEqualTo(6380);
