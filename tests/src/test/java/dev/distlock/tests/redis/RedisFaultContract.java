@@ -14,11 +14,22 @@ import dev.distlock.LockLostException;
 import dev.distlock.LossReason;
 import dev.distlock.Mutex;
 import dev.distlock.redis.RedisKeyLayout;
+import dev.distlock.redis.RedisLockOptions;
+import dev.distlock.redis.internal.RedisEndpoint;
+import dev.distlock.redis.internal.RedisLockDriver;
+import dev.distlock.redis.internal.RedisStore;
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.DriverContext;
+import dev.distlock.spi.Grant;
+import dev.distlock.spi.HeldLock;
+import dev.distlock.spi.LockUri;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -197,6 +208,41 @@ abstract class RedisFaultContract {
         await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(0).equals(call("EXISTS", LAYOUT.lockKey(name))));
         assertThat(m.tryLock()).isTrue();
         m.unlock();
+    }
+
+    @Test
+    void aGrantThatRacesTheCancelOfItsAcquireIsGivenBack() throws Exception {
+        LockConfig config = LockConfig.builder().commandTimeout(Duration.ofSeconds(5)).build();
+        RedisLockDriver driver = new RedisLockDriver(RedisStore.connect(
+                RedisEndpoint.parse(LockUri.parse(uri()), RedisLockOptions.defaults()), config));
+        try {
+            driver.start(new DriverContext() {
+                @Override
+                public LockConfig config() {
+                    return config;
+                }
+
+                @Override
+                public String clientId() {
+                    return "race";
+                }
+
+                @Override
+                public Collection<HeldLock> heldLocks() {
+                    return List.of();
+                }
+            });
+            stall(Duration.ofMillis(500));
+            CompletableFuture<Grant> pending = driver.acquire(
+                    new AcquireRequest(name, "race:1", 30_000, false, TimeUnit.SECONDS.toNanos(10), System.nanoTime()));
+            assertThat(pending.cancel(false)).as("cancelled while the server stalls").isTrue();
+            // The stalled server runs the acquire afterwards; the driver must give the lock back.
+            await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(1).equals(call("EXISTS", LAYOUT.fenceKey(name))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(0).equals(call("EXISTS", LAYOUT.lockKey(name))));
+            assertThat(driver.waitRooms()).isZero();
+        } finally {
+            driver.close();
+        }
     }
 
     private long subscribers() {
