@@ -89,10 +89,15 @@ abstract class RedisFaultContract {
         clients.forEach(LockClient::close);
     }
 
-    /** A client with a short lease and short timeouts, so that faults show within seconds. */
+    /** The lease of {@link #client()}'s locks. */
+    static final Duration LEASE = Duration.ofMillis(1500);
+    /** The command timeout of {@link #client()}: generous, the embedded server and CI machines can be slow. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(1000);
+
+    /** A client with a short lease, so that faults show within seconds. */
     protected LockClient client() {
-        LockClient c = LockClients.connect(uri(), LockConfig.builder().leaseTime(Duration.ofMillis(1000))
-                .renewInterval(Duration.ofMillis(300)).commandTimeout(Duration.ofMillis(300))
+        LockClient c = LockClients.connect(uri(), LockConfig.builder().leaseTime(LEASE)
+                .renewInterval(Duration.ofMillis(400)).commandTimeout(COMMAND_TIMEOUT)
                 .connectTimeout(Duration.ofSeconds(5)).build());
         clients.add(c);
         return c;
@@ -106,8 +111,8 @@ abstract class RedisFaultContract {
         BlockingQueue<LeaseLostEvent> lost = new LinkedBlockingQueue<>();
         Lease lease = ma.acquire(Duration.ZERO).onLost(lost::add);
         long first = lease.fencingToken();
-        stall(Duration.ofMillis(2000));
-        LeaseLostEvent event = lost.poll(3, TimeUnit.SECONDS);
+        stall(LEASE.plus(COMMAND_TIMEOUT).plusMillis(500));
+        LeaseLostEvent event = lost.poll(LEASE.toMillis() + 1500, TimeUnit.MILLISECONDS);
         assertThat(event).as("holder told of the loss during the stall").isNotNull();
         assertThat(event.reason()).isIn(LossReason.RENEWAL_FAILED, LossReason.EXPIRED);
         assertThat(lease.isValid()).isFalse();
@@ -140,7 +145,7 @@ abstract class RedisFaultContract {
         await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() == 1);
         dropConnections();
         // The passing of time is the behaviour: the hold must outlive two leases on new connections.
-        long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+        long until = System.nanoTime() + LEASE.multipliedBy(2).plusMillis(200).toNanos();
         while (System.nanoTime() < until) {
             Thread.sleep(250);
             assertThat(lease.isValid()).as("hold after the connections were dropped").isTrue();
@@ -195,13 +200,13 @@ abstract class RedisFaultContract {
     @Test
     void anAcquireWhoseReplyIsLostDoesNotBlockTheNameForALease() throws Exception {
         LockClient a = LockClients.connect(uri(), LockConfig.builder().leaseTime(Duration.ofSeconds(30))
-                .commandTimeout(Duration.ofMillis(300)).build());
+                .commandTimeout(COMMAND_TIMEOUT).build());
         clients.add(a);
         Mutex m = a.mutex(name);
         call("SCRIPT", "FLUSH");
         m.lock();
         m.unlock();
-        stall(Duration.ofMillis(1000));
+        stall(COMMAND_TIMEOUT.multipliedBy(2));
         Future<Boolean> attempt = pool.submit(() -> m.tryLock());
         assertThatThrownBy(() -> attempt.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(BackendUnavailableException.class);
         // After the stall the server runs the late acquire, then the clean-up sent behind it.
