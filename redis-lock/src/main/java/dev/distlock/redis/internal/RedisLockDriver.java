@@ -185,6 +185,7 @@ public final class RedisLockDriver implements LockDriver {
             return;
         }
         long sentAt = clock.nanoTime();
+        a.sentNanos = System.nanoTime();
         CompletableFuture<Long> reply;
         try {
             reply = LockScripts.ACQUIRE.run(commands, a.keys, a.request.ownerId(), a.leaseMillis, fenceRetentionMillis);
@@ -231,17 +232,18 @@ public final class RedisLockDriver implements LockDriver {
             finishEmpty(a);
             return;
         }
+        long ttlMillis = r == 0 ? -1 : -1 - r;
+        long park = ttlMillis < 0 ? NO_TTL_RECHECK_MILLIS : Math.min(ttlMillis + 1, MAX_PARK_MILLIS);
+        long parkNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(park), remaining);
         if (!a.joined) {
             a.joined = true;
             watchCancel(a);
-            if (!rooms.join(a)) {
+            if (!rooms.join(a, parkNanos)) {
                 a.future.completeExceptionally(new IllegalStateException("lock client (" + describe + ") is closed"));
             }
             return;
         }
-        long ttlMillis = r == 0 ? -1 : -1 - r;
-        long park = ttlMillis < 0 ? NO_TTL_RECHECK_MILLIS : Math.min(ttlMillis + 1, MAX_PARK_MILLIS);
-        rooms.park(a, Math.min(TimeUnit.MILLISECONDS.toNanos(park), remaining));
+        rooms.park(a, parkNanos);
     }
 
     /**
