@@ -42,7 +42,6 @@ import java.util.function.Supplier;
  */
 public final class RedisServerCore implements FaultControl {
     static final String VERSION = "7.0.15";
-    private static final System.Logger LOG = System.getLogger("dev.distlock.embedded.EmbeddedRedisServer");
 
     final ServerConfig config;
     private final StoreClock clock;
@@ -196,7 +195,8 @@ public final class RedisServerCore implements FaultControl {
     }
 
     void log(System.Logger.Level level, String message, Throwable t) {
-        LOG.log(level, message, t);
+        // looked up on first use: initialising the logging backend costs start-up time
+        System.getLogger("dev.distlock.embedded.EmbeddedRedisServer").log(level, message, t);
     }
 
     boolean authRequired() {
