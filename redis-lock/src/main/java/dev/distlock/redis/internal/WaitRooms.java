@@ -1,0 +1,384 @@
+package dev.distlock.redis.internal;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The waiters of one client, grouped in one room per lock channel, and the client's single
+ * pub/sub connection.
+ *
+ * <p>A room exists while the client has at least one waiter for the lock; it holds the
+ * subscription to the lock's channel (subscribed when the first waiter joins, unsubscribed when
+ * the last one leaves) and a queue of parked waiters. A wake-up (a release message from another
+ * client, or a release by this client) takes one parked waiter off the queue and lets it try
+ * again; if no waiter is parked because all are in flight, the room remembers one pending
+ * wake-up, and the next waiter that fails parks no further but tries once more. So a release
+ * wakes at most one waiter of this client and none is lost to the race between a failed attempt
+ * and the message. A parked waiter also has a timer, at the TTL its failed attempt saw or at its
+ * deadline, whichever comes first.
+ *
+ * <p>Subscribe and unsubscribe commands are dispatched in the order they were decided, under
+ * this object's monitor, by chaining them on the pub/sub connection future; their completions
+ * run on the driver's executor, never inline. Thread-safe.
+ */
+final class WaitRooms {
+    private static final Logger log = LoggerFactory.getLogger(WaitRooms.class);
+
+    /** The waiters of one lock in this client. Guarded by the {@link WaitRooms} monitor. */
+    static final class Room {
+        final String channel;
+        final ArrayDeque<Acquisition> parked = new ArrayDeque<>(4);
+        final List<Acquisition> awaitingSubscription = new ArrayList<>(2);
+        int members;
+        boolean subscribed;
+        /** {@link System#nanoTime()} when the subscription was confirmed, if it was. */
+        long subscribedAtNanos;
+        boolean live;
+        boolean wakePending;
+
+        Room(String channel) {
+            this.channel = channel;
+        }
+    }
+
+    private final RedisStore store;
+    private final String clientId;
+    private final ScheduledExecutorService scheduler;
+    private final Consumer<Acquisition> retry;
+    private final Consumer<Acquisition> timerFired;
+    private final Map<String, Room> rooms = new HashMap<>();
+    /** rooms.size(), readable without the monitor so that releases with no waiters skip it. */
+    private volatile int roomCount;
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub;
+    private StatefulRedisPubSubConnection<String, String> openPubSub;
+    private boolean closed;
+
+    WaitRooms(RedisStore store, String clientId, ScheduledExecutorService scheduler, Consumer<Acquisition> retry,
+            Consumer<Acquisition> timerFired) {
+        this.store = store;
+        this.clientId = clientId;
+        this.scheduler = scheduler;
+        this.retry = retry;
+        this.timerFired = timerFired;
+    }
+
+    /**
+     * Makes {@code a} a waiter: joins (or opens) its room. If the room's subscription was live
+     * before {@code a}'s failed attempt was sent, every later release will reach it, so it
+     * parks for {@code parkNanos}; otherwise it retries as soon as the subscription is live, so
+     * a release between its failed attempt and the subscription is not missed.
+     *
+     * @return false if the rooms are closed
+     */
+    boolean join(Acquisition a, long parkNanos) {
+        boolean retryNow;
+        boolean parkNow;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (a.future.isDone()) {
+                return true;
+            }
+            if (a.room != null) {
+                throw new IllegalStateException(a + " joined twice");
+            }
+            String channel = a.channel();
+            Room room = rooms.get(channel);
+            if (room == null) {
+                room = new Room(channel);
+                rooms.put(channel, room);
+                roomCount = rooms.size();
+                Room r = room;
+                dispatch(c -> c.subscribe(channel)).whenComplete((v, err) -> onSubscribed(r, err));
+            }
+            room.members++;
+            a.room = room;
+            parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0;
+            retryNow = !parkNow && room.subscribed;
+            if (!parkNow && !retryNow) {
+                room.awaitingSubscription.add(a);
+            }
+        }
+        if (parkNow) {
+            park(a, parkNanos);
+        } else if (retryNow) {
+            retry.accept(a);
+        }
+        return true;
+    }
+
+    private void onSubscribed(Room room, Throwable err) {
+        List<Acquisition> go;
+        synchronized (this) {
+            // Even if SUBSCRIBE failed the waiters go on, with their timers as the only wake-up.
+            room.subscribed = true;
+            if (err == null) {
+                room.live = true;
+                room.subscribedAtNanos = System.nanoTime();
+            }
+            go = new ArrayList<>(room.awaitingSubscription);
+            room.awaitingSubscription.clear();
+        }
+        if (err != null) {
+            log.warn("could not subscribe to {} on {}; its waiters fall back to polling at the lock's TTL",
+                    room.channel, store.endpoint().describe(), err);
+        }
+        for (Acquisition a : go) {
+            retry.accept(a);
+        }
+    }
+
+    /**
+     * Parks a waiter whose attempt failed: it waits for a wake-up or {@code delayNanos}. If a
+     * wake-up came while it was in flight it tries again at once instead.
+     */
+    void park(Acquisition a, long delayNanos) {
+        boolean retryNow = false;
+        synchronized (this) {
+            Room room = a.room;
+            if (room == null || a.future.isDone()) {
+                return;
+            }
+            if (room.wakePending) {
+                room.wakePending = false;
+                retryNow = true;
+            } else {
+                if (a.woken) {
+                    room.parked.addFirst(a);
+                } else {
+                    room.parked.addLast(a);
+                }
+                a.woken = false;
+                a.parked = true;
+                a.timer = scheduler.schedule(() -> onTimer(a), delayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        if (retryNow) {
+            retry.accept(a);
+        }
+    }
+
+    private void onTimer(Acquisition a) {
+        synchronized (this) {
+            if (!a.parked) {
+                return;
+            }
+            a.parked = false;
+            a.woken = true;
+            a.timer = null;
+            a.room.parked.remove(a);
+        }
+        timerFired.accept(a);
+    }
+
+    /**
+     * Removes a waiter from its room; the last one out unsubscribes.
+     *
+     * @return completes when the unsubscribe (if any) was answered, or at once
+     */
+    CompletableFuture<Void> leave(Acquisition a) {
+        synchronized (this) {
+            Room room = a.room;
+            if (room == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            a.room = null;
+            if (a.parked) {
+                a.parked = false;
+                room.parked.remove(a);
+            }
+            if (a.timer != null) {
+                a.timer.cancel(false);
+                a.timer = null;
+            }
+            room.awaitingSubscription.remove(a);
+            if (--room.members > 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            rooms.remove(room.channel);
+            roomCount = rooms.size();
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return dispatch(c -> c.unsubscribe(room.channel));
+        }
+    }
+
+    /** A release of the lock on {@code channel}: lets one parked waiter of this client try. */
+    void wake(String channel) {
+        if (roomCount == 0) {
+            return;
+        }
+        Acquisition next = null;
+        synchronized (this) {
+            Room room = rooms.get(channel);
+            if (room == null) {
+                return;
+            }
+            while ((next = room.parked.pollFirst()) != null) {
+                next.parked = false;
+                next.woken = true;
+                if (next.timer != null) {
+                    next.timer.cancel(false);
+                    next.timer = null;
+                }
+                if (!next.future.isDone()) {
+                    break;
+                }
+            }
+            if (next == null && room.members > 0) {
+                room.wakePending = true;
+            }
+        }
+        if (next != null) {
+            retry.accept(next);
+        }
+    }
+
+    /** After the pub/sub connection came back: messages may have been missed, so all parked waiters try. */
+    private void wakeAll(String channel) {
+        List<Acquisition> go = new ArrayList<>();
+        synchronized (this) {
+            Room room = rooms.get(channel);
+            if (room == null || !room.subscribed) {
+                return;
+            }
+            Acquisition a;
+            while ((a = room.parked.pollFirst()) != null) {
+                a.parked = false;
+                a.woken = true;
+                if (a.timer != null) {
+                    a.timer.cancel(false);
+                    a.timer = null;
+                }
+                go.add(a);
+            }
+        }
+        for (Acquisition a : go) {
+            retry.accept(a);
+        }
+    }
+
+    /** The number of rooms (locks this client waits for); for tests and diagnostics. */
+    int size() {
+        return roomCount;
+    }
+
+    /**
+     * Runs a pub/sub command after every command decided before it, on the (lazily opened)
+     * pub/sub connection. Caller holds the monitor.
+     */
+    private CompletableFuture<Void> dispatch(
+            Function<RedisPubSubAsyncCommands<String, String>, RedisFuture<Void>> command) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (pubSub == null || pubSub.isCompletedExceptionally()) {
+            // Connect on the scheduler, never under this monitor: the command connection's event
+            // loop takes the monitor on every release and failed attempt, and a first connect can
+            // take a while (class loading, TLS, a slow server).
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = new CompletableFuture<>();
+            pubSub = connecting.thenApply(this::opened);
+            scheduler.execute(() -> {
+                try {
+                    store.connectPubSub().whenComplete((c, err) -> {
+                        if (err == null) {
+                            connecting.complete(c);
+                        } else {
+                            connecting.completeExceptionally(err);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    connecting.completeExceptionally(e);
+                }
+            });
+        }
+        Executor async = scheduler;
+        pubSub = pubSub.thenApply(c -> {
+            try {
+                command.apply(c.async()).whenCompleteAsync((v, err) -> {
+                    if (err == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(err);
+                    }
+                }, async);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+            return c;
+        });
+        pubSub.whenComplete((c, err) -> {
+            if (err != null) {
+                done.completeExceptionally(err);
+            }
+        });
+        return done;
+    }
+
+    private StatefulRedisPubSubConnection<String, String> opened(StatefulRedisPubSubConnection<String, String> c) {
+        c.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                // This client's own releases already woke a local waiter.
+                if (!clientId.equals(message)) {
+                    wake(channel);
+                }
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                // Also called when Lettuce re-subscribes after a reconnect; then wake everyone.
+                wakeAll(channel);
+            }
+        });
+        boolean close;
+        synchronized (this) {
+            close = closed;
+            openPubSub = c;
+        }
+        if (close) {
+            c.closeAsync();
+        }
+        return c;
+    }
+
+    /** Closes the pub/sub connection; later joins are refused. */
+    void close() {
+        StatefulRedisPubSubConnection<String, String> c;
+        synchronized (this) {
+            closed = true;
+            c = openPubSub;
+            for (Room room : rooms.values()) {
+                for (Acquisition a : room.parked) {
+                    if (a.timer != null) {
+                        a.timer.cancel(false);
+                    }
+                }
+            }
+        }
+        if (c != null) {
+            try {
+                c.closeAsync().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.debug("closing the pub/sub connection failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.distlock.tests.redis;
+
+import dev.distlock.LockClient;
+import dev.distlock.LockClients;
+import dev.distlock.LockConfig;
+import dev.distlock.redis.RedisKeyLayout;
+import dev.distlock.tests.contract.MutexContract;
+
+/**
+ * The contract suite on a Redis topology: clients connect by URI, a lease is broken by deleting
+ * the lock key on the server, and leftovers are the subscribers of the lock's wake-up channel.
+ */
+abstract class RedisContractSupport extends MutexContract {
+    /** The key layout of the default prefix, which the suite's clients use. */
+    static final RedisKeyLayout LAYOUT = RedisKeyLayout.defaults();
+
+    /**
+     * Returns the URI of the servers under test.
+     *
+     * @return the URI
+     */
+    protected abstract String uri();
+
+    /**
+     * Deletes a key on the server that owns it.
+     *
+     * @param key the key
+     * @return how many keys were deleted
+     */
+    protected abstract long del(String key);
+
+    /**
+     * Counts the subscribers of a channel on every server that could carry them.
+     *
+     * @param channel the channel
+     * @return the number of subscriptions
+     */
+    protected abstract long subscribers(String channel);
+
+    @Override
+    protected LockClient newClient(LockConfig config) {
+        return LockClients.connect(uri(), config);
+    }
+
+    @Override
+    protected void breakLease(String name) {
+        if (del(LAYOUT.lockKey(name)) != 1) {
+            throw new AssertionError("lock " + name + " was not held on the server");
+        }
+    }
+
+    @Override
+    protected int leftovers(String name) {
+        return Math.toIntExact(subscribers(LAYOUT.channel(name)));
+    }
+
+    /** Reads {@code PUBSUB NUMSUB channel}'s count from a reply {@code [channel, count]}. */
+    static long numsub(Object reply) {
+        java.util.List<?> list = (java.util.List<?>) reply;
+        return ((Number) list.get(1)).longValue();
+    }
+}
