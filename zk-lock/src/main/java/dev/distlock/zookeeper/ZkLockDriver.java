@@ -447,10 +447,6 @@ final class ZkLockDriver implements LockDriver {
                 && current == sessionId && current != 0;
     }
 
-    boolean isSuspended() {
-        return suspended;
-    }
-
     boolean isClosed() {
         return closed;
     }
