@@ -1,0 +1,338 @@
+package dev.distlock.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The comparison runner: starts the servers it needs, runs every available contender through
+ * every scenario side by side in one run, prints progress, and writes {@code results.md}, a
+ * chart ({@code chart.svg}) and {@code results.csv}.
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar --quick          # at most ~2 minutes
+ * java -jar benchmarks/target/benchmarks.jar --smoke          # ~30 s, for CI; no pass/fail on speed
+ * java -jar benchmarks/target/benchmarks.jar                  # the full run (~20 minutes)
+ * java -jar benchmarks/target/benchmarks.jar jmh [JMH options] # the JMH suite on the same servers
+ * </pre>
+ *
+ * Run with {@code --help} for every option. The exit status is 0 when the run completed, even if
+ * contenders were skipped or targets missed (speed is reported, not enforced); 2 for bad
+ * arguments; 1 if a contender broke mutual exclusion (a correctness failure, not a speed one).
+ *
+ * <p>Not thread-safe; one run per JVM.
+ */
+public final class Compare {
+    private static final String USAGE = """
+            Usage: java -jar benchmarks.jar [mode] [options]
+                   java -jar benchmarks.jar jmh [JMH options]   (the JMH suite, on servers started here)
+            Modes:
+              --quick                 short windows, 1,000 held locks: at most ~2 minutes
+              --smoke                 tiny windows and counts, ~30 s: checks that everything runs (CI)
+              (none)                  full run: 3 s warm-up, 10 s windows, 10,000 held locks
+            Options:
+              --redis-uri URI         use this Redis instead of starting one (redis://[user:pass@]host:port)
+              --redlock-uris U,U,U    use these Redis nodes for the Redlocks instead of starting three
+              --zk-uri URI            use this ZooKeeper (zk://host:port or host:port[,host:port])
+              --redis-server KIND     how to start Redis: auto (redis-server if installed, else embedded),
+                                      process, embedded                               [auto]
+              --contenders LIST       comma-separated, e.g. REDISSON,DISTLOCK_REDIS   [all available]
+              --scenarios LIST        comma-separated, e.g. UNCONTENDED_1,WAITERS_100 [all]
+              --held N                locks held in the watchdog scenario
+              --warmup MS, --measure MS   override the window lengths
+              --out DIR               where to write results.md, chart.svg, results.csv
+                                      [benchmarks/results, or results if there is no benchmarks/ here]
+              --help                  this text
+            """;
+
+    private Compare() {
+    }
+
+    /** Parsed command line. */
+    record Options(String mode, Duration warmup, Duration measure, int held, Duration heldWindow,
+                   BenchServers.Options servers, List<Contender> contenders, List<Scenario> scenarios, Path out) {
+    }
+
+    /**
+     * Runs the comparison (or, with {@code jmh} first, the JMH suite).
+     *
+     * @param args the command line; see the class documentation
+     * @throws Exception if the run cannot be completed (servers, output directory)
+     */
+    public static void main(String[] args) throws Exception {
+        quietLogging();
+        if (args.length > 0 && args[0].equals("jmh")) {
+            JmhLauncher.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        int status = run(o, String.join(" ", "java -jar benchmarks.jar", String.join(" ", args)).trim(), System.out);
+        System.exit(status);
+    }
+
+    /** Sets quiet logging before any logger exists; a -D on the command line still wins. */
+    static void quietLogging() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "error"));
+        System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile",
+                "System.err"));
+    }
+
+    static Options parse(String[] args) {
+        String mode = "full";
+        Duration warmup = null;
+        Duration measure = null;
+        Integer held = null;
+        String redisUri = null;
+        List<String> redlock = List.of();
+        String zk = null;
+        BenchServers.RedisServerKind kind = BenchServers.RedisServerKind.AUTO;
+        List<Contender> contenders = List.of(Contender.values());
+        List<Scenario> scenarios = List.of(Scenario.values());
+        Path out = Files.isDirectory(Paths.get("benchmarks")) ? Paths.get("benchmarks", "results") : Paths.get("results");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--quick" -> mode = "quick";
+                case "--smoke" -> mode = "smoke";
+                case "--full" -> mode = "full";
+                case "--redis-uri" -> redisUri = value(args, ++i, a);
+                case "--redlock-uris" -> redlock = List.of(value(args, ++i, a).split(","));
+                case "--zk-uri" -> zk = value(args, ++i, a).replaceFirst("^zk://", "").replaceFirst("/.*$", "");
+                case "--redis-server" -> kind = enumValue(BenchServers.RedisServerKind.class, value(args, ++i, a), a);
+                case "--contenders" -> contenders = list(Contender.class, value(args, ++i, a), a);
+                case "--scenarios" -> scenarios = list(Scenario.class, value(args, ++i, a), a);
+                case "--held" -> held = positive(value(args, ++i, a), a);
+                case "--warmup" -> warmup = Duration.ofMillis(positive(value(args, ++i, a), a));
+                case "--measure" -> measure = Duration.ofMillis(positive(value(args, ++i, a), a));
+                case "--out" -> out = Paths.get(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+            }
+        }
+        if (redisUri != null && !redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+            throw new IllegalArgumentException("--redis-uri must start with redis:// or rediss://, was " + redisUri);
+        }
+        if (!redlock.isEmpty() && redlock.size() < 3) {
+            throw new IllegalArgumentException("--redlock-uris must name at least 3 nodes, was " + redlock);
+        }
+        redlock = redlock.stream().map(u -> u.contains("://") ? u : "redis://" + u).toList();
+        Duration heldWindow;
+        switch (mode) {
+            case "smoke" -> {
+                warmup = warmup != null ? warmup : Duration.ofMillis(100);
+                measure = measure != null ? measure : Duration.ofMillis(250);
+                held = held != null ? held : 200;
+                heldWindow = Duration.ofMillis(1200);
+            }
+            case "quick" -> {
+                warmup = warmup != null ? warmup : Duration.ofMillis(300);
+                measure = measure != null ? measure : Duration.ofMillis(800);
+                held = held != null ? held : 1_000;
+                heldWindow = Duration.ofMillis(2100);
+            }
+            default -> {
+                warmup = warmup != null ? warmup : Duration.ofSeconds(3);
+                measure = measure != null ? measure : Duration.ofSeconds(10);
+                held = held != null ? held : 10_000;
+                heldWindow = Duration.ofSeconds(10);
+            }
+        }
+        return new Options(mode, warmup, measure, held, heldWindow,
+                new BenchServers.Options(redisUri, redlock, zk, kind), contenders, scenarios, out);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String v, String flag) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException(flag + " must be a positive integer, was '" + v + "'");
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String v, String flag) {
+        try {
+            return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + " must be one of " + Arrays.toString(type.getEnumConstants())
+                    + ", was '" + v + "'");
+        }
+    }
+
+    private static <E extends Enum<E>> List<E> list(Class<E> type, String csv, String flag) {
+        List<E> out = new ArrayList<>();
+        for (String part : csv.split(",")) {
+            if (!part.isBlank()) {
+                out.add(enumValue(type, part, flag));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(flag + " must name at least one value");
+        }
+        return out;
+    }
+
+    /** Runs the comparison; returns the exit status. */
+    static int run(Options o, String command, PrintStream out) throws InterruptedException {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        out.printf(Locale.ROOT, "distlock comparison, %s mode: warm-up %d ms, window %d ms, %,d held locks%n", o.mode(),
+                o.warmup().toMillis(), o.measure().toMillis(), o.held());
+        Set<Contender.Family> families = EnumSet.noneOf(Contender.Family.class);
+        o.contenders().forEach(c -> families.add(c.family()));
+        List<Result> results = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        boolean violated = false;
+        try (BenchServers servers = BenchServers.start(o.servers(), families, m -> out.println("  " + m))) {
+            servers.describe().forEach(d -> out.println("  server: " + d));
+            List<Contender> available = new ArrayList<>();
+            for (Contender c : o.contenders()) {
+                String why = LockAdapters.unavailable(c, servers);
+                if (why == null) {
+                    available.add(c);
+                } else {
+                    skipped.add(c.label() + ": " + why);
+                    out.println("  SKIP " + c.label() + ": " + why);
+                }
+            }
+            Harness harness = new Harness(servers, new Harness.Settings(o.warmup(), o.measure(), o.held(),
+                    o.heldWindow(), Duration.ofMillis(200)), m -> out.println(m));
+            Map<Scenario, List<Contender>> plan = new LinkedHashMap<>();
+            int total = 0;
+            for (Scenario s : o.scenarios()) {
+                List<Contender> cs = new ArrayList<>();
+                for (Contender c : available) {
+                    if (!(s.needsLock() && c.isFloor())) {
+                        cs.add(c);
+                    }
+                }
+                plan.put(s, cs);
+                total += cs.size();
+            }
+            int n = 0;
+            for (Map.Entry<Scenario, List<Contender>> e : plan.entrySet()) {
+                Scenario s = e.getKey();
+                out.println("== " + s.title());
+                for (Contender c : e.getValue()) {
+                    n++;
+                    long p0 = System.nanoTime();
+                    out.printf(Locale.ROOT, "  [%2d/%d] %-30s ", n, total, c.label());
+                    out.flush();
+                    Result r;
+                    try {
+                        r = harness.run(c, s);
+                    } catch (RuntimeException ex) {
+                        skipped.add(c.label() + " in \"" + s.title() + "\": failed: " + ex);
+                        out.println("FAILED: " + ex);
+                        continue;
+                    }
+                    results.add(r);
+                    violated |= r.violations() > 0;
+                    out.println(progressLine(r, (System.nanoTime() - p0) / 1e9));
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            RunInfo info = new RunInfo(o.mode(), command, started, took, Machine.current(), servers.describe(),
+                    settings(o), skipped);
+            write(o.out(), info, results);
+            out.printf(Locale.ROOT, "done in %.1f s: %s, %s, %s%n", took.toMillis() / 1000.0,
+                    o.out().resolve("results.md"), o.out().resolve("chart.svg"), o.out().resolve("results.csv"));
+        }
+        if (violated) {
+            out.println("MUTUAL EXCLUSION VIOLATED: see the notes in results.md");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static List<String> settings(Options o) {
+        return List.of(
+                String.format(Locale.ROOT, "**Windows**: %d ms warm-up, then %d ms measured, per contender and scenario",
+                        o.warmup().toMillis(), o.measure().toMillis()),
+                "**Leases**: " + LockAdapters.LEASE.toSeconds() + " s, renewed every third of it while held (distlock"
+                        + " lease time; Redisson lock watchdog timeout); ZooKeeper holds last as long as the session",
+                String.format(Locale.ROOT, "**Held under the watchdog**: %,d locks on one client (8 threads acquire"
+                        + " them), watched for %.1f s", o.held(), o.heldWindow().toMillis() / 1000.0),
+                "**Handoff**: threads take turns (after releasing, a thread waits up to 200 ms for another to"
+                        + " acquire); latency = previous holder's unlock() call → next holder's lock() return",
+                "**Server commands**: Redis INFO commandstats (commands run inside Lua scripts count too), summed"
+                        + " over the Redlock nodes; ZooKeeper requests received (srvr), pings included",
+                "**Redisson clients**: one shared Netty event loop group (4 threads), pool ≤ 24 connections,"
+                        + " 4 executor threads each");
+    }
+
+    private static String progressLine(Result r, double seconds) {
+        StringBuilder b = new StringBuilder();
+        b.append(Report.rate(r.throughput())).append(' ').append(r.scenario().throughputUnit());
+        if (r.p99Nanos() >= 0) {
+            b.append(", p50 ").append(Report.micros(r.p50Nanos())).append(" µs, p99 ")
+                    .append(Report.micros(r.p99Nanos())).append(" µs");
+        }
+        if (Double.isFinite(r.commandsPerOp())) {
+            b.append(String.format(Locale.ROOT, ", %.2f cmds/op", r.commandsPerOp()));
+        }
+        if (r.scenario().kind() == Scenario.Kind.HELD && Double.isFinite(r.clientCpu())) {
+            b.append(String.format(Locale.ROOT, ", client CPU %.2f cores", r.clientCpu()));
+        }
+        if (r.errors() > 0) {
+            b.append(", ").append(r.errors()).append(" errors");
+        }
+        if (r.violations() > 0) {
+            b.append(", ").append(r.violations()).append(" VIOLATIONS");
+        }
+        b.append(String.format(Locale.ROOT, " (%.1f s)", seconds));
+        return b.toString();
+    }
+
+    /** Writes results.md, chart.svg and results.csv into {@code dir}. */
+    static void write(Path dir, RunInfo info, List<Result> results) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("results.md"), Report.markdown(info, results), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("chart.svg"), SvgChart.render("distlock vs Redisson and Curator — "
+                    + info.mode() + " run, " + info.machine().describe(), results), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("results.csv"), Csv.render(results), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results into " + dir, e);
+        }
+    }
+}
