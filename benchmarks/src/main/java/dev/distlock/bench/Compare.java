@@ -3,6 +3,7 @@ package dev.distlock.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ public final class Compare {
                    java -jar benchmarks.jar jmh [JMH options]   (the JMH suite, on servers started here)
             Modes:
               --quick                 short windows, 1,000 held locks: at most ~2 minutes
-              --smoke                 tiny windows and counts, ~30 s: checks that everything runs (CI)
+              --smoke                 tiny windows and counts, one scenario of each kind, ~30 s:
+                                      checks that everything runs (CI); no pass/fail on speed
               (none)                  full run: 3 s warm-up, 10 s windows, 10,000 held locks
             Options:
               --redis-uri URI         use this Redis instead of starting one (redis://[user:pass@]host:port)
@@ -63,9 +65,13 @@ public final class Compare {
     }
 
     /** Parsed command line. */
-    record Options(String mode, Duration warmup, Duration measure, int held, Duration heldWindow,
+    record Options(String mode, Duration warmup, Duration measure, int held, Duration heldWindow, Duration budget,
                    BenchServers.Options servers, List<Contender> contenders, List<Scenario> scenarios, Path out) {
     }
+
+    /** The scenarios of a smoke run unless --scenarios says otherwise: one of each kind. */
+    static final List<Scenario> SMOKE_SCENARIOS = List.of(Scenario.UNCONTENDED_1, Scenario.UNCONTENDED_8,
+            Scenario.HANDOFF_4_PER_CLIENT, Scenario.REENTRANT, Scenario.HELD_UNDER_WATCHDOG, Scenario.WAITERS_10);
 
     /**
      * Runs the comparison (or, with {@code jmh} first, the JMH suite).
@@ -102,6 +108,8 @@ public final class Compare {
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "error"));
         System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile",
                 "System.err"));
+        // Redisson makes a HashedWheelTimer per client; Netty complains past 64 (the 100-waiter scenario).
+        System.setProperty("org.slf4j.simpleLogger.log.io.netty.util.HashedWheelTimer", "off");
     }
 
     static Options parse(String[] args) {
@@ -114,7 +122,7 @@ public final class Compare {
         String zk = null;
         BenchServers.RedisServerKind kind = BenchServers.RedisServerKind.AUTO;
         List<Contender> contenders = List.of(Contender.values());
-        List<Scenario> scenarios = List.of(Scenario.values());
+        List<Scenario> scenarios = null;
         Path out = Files.isDirectory(Paths.get("benchmarks")) ? Paths.get("benchmarks", "results") : Paths.get("results");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -146,27 +154,33 @@ public final class Compare {
         }
         redlock = redlock.stream().map(u -> u.contains("://") ? u : "redis://" + u).toList();
         Duration heldWindow;
+        Duration budget;
         switch (mode) {
             case "smoke" -> {
                 warmup = warmup != null ? warmup : Duration.ofMillis(100);
                 measure = measure != null ? measure : Duration.ofMillis(250);
                 held = held != null ? held : 200;
-                heldWindow = Duration.ofMillis(1200);
+                heldWindow = Duration.ofMillis(1100);
+                budget = Duration.ofSeconds(25);
+                scenarios = scenarios != null ? scenarios : SMOKE_SCENARIOS;
             }
             case "quick" -> {
                 warmup = warmup != null ? warmup : Duration.ofMillis(300);
                 measure = measure != null ? measure : Duration.ofMillis(800);
                 held = held != null ? held : 1_000;
                 heldWindow = Duration.ofMillis(2100);
+                budget = Duration.ofSeconds(105);
             }
             default -> {
                 warmup = warmup != null ? warmup : Duration.ofSeconds(3);
                 measure = measure != null ? measure : Duration.ofSeconds(10);
                 held = held != null ? held : 10_000;
                 heldWindow = Duration.ofSeconds(10);
+                budget = null;
             }
         }
-        return new Options(mode, warmup, measure, held, heldWindow,
+        scenarios = scenarios != null ? scenarios : List.of(Scenario.values());
+        return new Options(mode, warmup, measure, held, heldWindow, budget,
                 new BenchServers.Options(redisUri, redlock, zk, kind), contenders, scenarios, out);
     }
 
@@ -222,6 +236,8 @@ public final class Compare {
         List<Result> results = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         boolean violated = false;
+        boolean shrunk = false;
+        double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         try (BenchServers servers = BenchServers.start(o.servers(), families, m -> out.println("  " + m))) {
             servers.describe().forEach(d -> out.println("  server: " + d));
             List<Contender> available = new ArrayList<>();
@@ -234,8 +250,11 @@ public final class Compare {
                     out.println("  SKIP " + c.label() + ": " + why);
                 }
             }
-            Harness harness = new Harness(servers, new Harness.Settings(o.warmup(), o.measure(), o.held(),
-                    o.heldWindow(), Duration.ofMillis(200)), m -> out.println(m));
+            Harness harness = new Harness(servers);
+            Harness.Settings full = new Harness.Settings(o.warmup(), o.measure(), o.held(), o.heldWindow(),
+                    Duration.ofMillis(200));
+            double overhead = 0.5; // seconds per point beyond its windows; learnt as the run goes
+            int measured = 0;
             Map<Scenario, List<Contender>> plan = new LinkedHashMap<>();
             int total = 0;
             for (Scenario s : o.scenarios()) {
@@ -257,9 +276,18 @@ public final class Compare {
                     long p0 = System.nanoTime();
                     out.printf(Locale.ROOT, "  [%2d/%d] %-30s ", n, total, c.label());
                     out.flush();
+                    Harness.Settings settings = full;
+                    if (o.budget() != null) {
+                        double left = o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9;
+                        settings = fit(full, left, total - n + 1, overhead);
+                        shrunk |= settings != full;
+                    }
                     Result r;
                     try {
-                        r = harness.run(c, s);
+                        r = harness.run(c, s, settings);
+                        double spent = (System.nanoTime() - p0) / 1e9 - windows(settings, s);
+                        overhead = (overhead * measured + Math.max(0, spent)) / (measured + 1);
+                        measured++;
                     } catch (RuntimeException ex) {
                         skipped.add(c.label() + " in \"" + s.title() + "\": failed: " + ex);
                         out.println("FAILED: " + ex);
@@ -271,8 +299,17 @@ public final class Compare {
                 }
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            List<String> settings = new ArrayList<>(settings(o));
+            if (shrunk) {
+                settings.add("**Time budget**: windows were shortened as the run went to finish within "
+                        + o.budget().toSeconds() + " s");
+            }
+            settings.add(String.format(Locale.ROOT, "**System load average** (1 min, all processes): %.1f at the"
+                    + " start, %.1f at the end, on %d cores", load0,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors()));
             RunInfo info = new RunInfo(o.mode(), command, started, took, Machine.current(), servers.describe(),
-                    settings(o), skipped);
+                    settings, skipped);
             write(o.out(), info, results);
             out.printf(Locale.ROOT, "done in %.1f s: %s, %s, %s%n", took.toMillis() / 1000.0,
                     o.out().resolve("results.md"), o.out().resolve("chart.svg"), o.out().resolve("results.csv"));
@@ -282,6 +319,30 @@ public final class Compare {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Returns settings whose windows fit {@code secondsLeft} over {@code pointsLeft} points, each
+     * costing {@code overhead} seconds besides its windows: {@code full} if it fits, else shorter
+     * windows in the same proportions (never below 60 ms warm-up, 150 ms measured, and a held
+     * window of 1.1 s, just over one renewal interval).
+     */
+    static Harness.Settings fit(Harness.Settings full, double secondsLeft, int pointsLeft, double overhead) {
+        double perPoint = secondsLeft / Math.max(1, pointsLeft) - overhead;
+        double wanted = (full.warmup().toMillis() + full.measure().toMillis()) / 1000.0;
+        if (perPoint >= wanted) {
+            return full;
+        }
+        double scale = Math.max(0, perPoint) / wanted;
+        Duration warmup = Duration.ofMillis(Math.max(60, (long) (full.warmup().toMillis() * scale)));
+        Duration measure = Duration.ofMillis(Math.max(150, (long) (full.measure().toMillis() * scale)));
+        Duration held = Duration.ofMillis(Math.max(1100, (long) (full.heldWindow().toMillis() * scale)));
+        return new Harness.Settings(warmup, measure, full.heldLocks(), held, full.patience());
+    }
+
+    private static double windows(Harness.Settings s, Scenario scenario) {
+        return scenario.kind() == Scenario.Kind.HELD ? s.heldWindow().toMillis() / 1000.0
+                : (s.warmup().toMillis() + s.measure().toMillis()) / 1000.0;
     }
 
     private static List<String> settings(Options o) {
@@ -328,8 +389,9 @@ public final class Compare {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("results.md"), Report.markdown(info, results), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("chart.svg"), SvgChart.render("distlock vs Redisson and Curator — "
-                    + info.mode() + " run, " + info.machine().describe(), results), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("chart.svg"), SvgChart.render("distlock vs Redisson and Curator ("
+                    + info.mode() + " run, " + info.startedAt().toString().substring(0, 16).replace('T', ' ') + " UTC)",
+                    info.machine().describe(), results), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("results.csv"), Csv.render(results), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results into " + dir, e);

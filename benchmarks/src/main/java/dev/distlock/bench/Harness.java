@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * Runs one scenario for one contender and measures it: the runner's own loop (not JMH), because
@@ -48,22 +47,25 @@ final class Harness {
     }
 
     private final BenchServers servers;
-    private final Settings settings;
-    private final Consumer<String> log;
+    private Settings settings;
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    Harness(BenchServers servers, Settings settings, Consumer<String> log) {
+    Harness(BenchServers servers) {
         this.servers = servers;
-        this.settings = settings;
-        this.log = log;
     }
 
     private volatile int phase;
 
-    /** Runs {@code s} for {@code c}; never throws for a contender's failure (the result's note says it). */
-    Result run(Contender c, Scenario s) throws InterruptedException {
+    /**
+     * Runs {@code s} for {@code c} with {@code settings}.
+     *
+     * @throws RuntimeException if the contender's clients cannot be opened (failures during the
+     *                          loop are counted as errors in the result instead)
+     */
+    Result run(Contender c, Scenario s, Settings settings) throws InterruptedException {
+        this.settings = settings;
         String prefix = "bench:" + runId + ":" + s.name().toLowerCase(java.util.Locale.ROOT);
         List<LockAdapter> adapters = new ArrayList<>();
         ServerCounter counter = servers.counter(c.family());
@@ -410,8 +412,7 @@ final class Harness {
         }
         long t0 = System.nanoTime();
         acquired.await();
-        log.accept(String.format(java.util.Locale.ROOT, "    %,d locks acquired in %.1f s; watching renewals for %.1f s",
-                total, (System.nanoTime() - t0) / 1e9, settings.heldWindow().toMillis() / 1000.0));
+        double acquireSeconds = (System.nanoTime() - t0) / 1e9;
         Window start = mark(counter);
         sleep(settings.heldWindow());
         Window end = mark(counter);
@@ -430,7 +431,8 @@ final class Harness {
         double seconds = (end.nanos - start.nanos) / 1e9;
         double commandsPerSecond = start.commands >= 0 && end.commands >= 0
                 ? (end.commands - start.commands) / seconds : Double.NaN;
-        String note = String.format(java.util.Locale.ROOT, "%,d locks held (%,d released cleanly)", total, released);
+        String note = String.format(java.util.Locale.ROOT, "%,d locks held (acquired in %.1f s), %,d released"
+                + " cleanly", total, acquireSeconds, released);
         if (!stuck.isEmpty()) {
             note += "; " + stuck;
         }

@@ -43,7 +43,8 @@ import org.redisson.config.Config;
  *
  * <p>Settings that make the comparison fair: every contender uses the same lease
  * ({@link #LEASE}, renewed every third of it: distlock's lease time, Redisson's lock watchdog
- * timeout); ZooKeeper holds are bounded by the session, not a lease. All Redisson clients of a
+ * timeout); ZooKeeper holds are bounded by the session, not a lease. Curator gets a mutex object
+ * per name and thread (see {@link Curator}). All Redisson clients of a
  * run share one Netty event loop group (4 threads) so that 100 clients do not start 3,200 Netty
  * threads; each has a connection pool of up to 24 and 4 executor threads.
  *
@@ -238,10 +239,16 @@ public final class LockAdapters {
         }
     }
 
-    /** Curator's {@code InterProcessMutex}, one per name, on one CuratorFramework client. */
+    /**
+     * Curator's {@code InterProcessMutex} on one CuratorFramework client: one mutex object per
+     * name and thread. Curator's mutex is thread-safe, but threads that share one object also
+     * share its monitor, and every predecessor-deleted watch then wakes all of them
+     * ({@code notifyAll}); an object per thread is how it is used at its best.
+     */
     static final class Curator implements LockAdapter {
         private final CuratorFramework client;
-        private final Map<String, InterProcessMutex> mutexes = new ConcurrentHashMap<>();
+        private final ThreadLocal<Map<String, InterProcessMutex>> mutexes =
+                ThreadLocal.withInitial(java.util.HashMap::new);
         private final Function<String, InterProcessMutex> newMutex;
 
         Curator(String connect) {
@@ -265,7 +272,7 @@ public final class LockAdapters {
         @Override
         public void lock(String name) {
             try {
-                mutexes.computeIfAbsent(name, newMutex).acquire();
+                mutexes.get().computeIfAbsent(name, newMutex).acquire();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -276,7 +283,7 @@ public final class LockAdapters {
         @Override
         public void unlock(String name) {
             try {
-                mutexes.computeIfAbsent(name, newMutex).release();
+                mutexes.get().computeIfAbsent(name, newMutex).release();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

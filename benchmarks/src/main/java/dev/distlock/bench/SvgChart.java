@@ -24,7 +24,7 @@ public final class SvgChart {
     private static final int GAP_W = 60;
     private static final int BAR_H = 10;
     private static final int GROUP_GAP = 12;
-    private static final int TOP = 90;
+    private static final int TOP = 100;
 
     private SvgChart() {
     }
@@ -32,14 +32,15 @@ public final class SvgChart {
     /**
      * Renders the chart.
      *
-     * @param title   the title line
-     * @param results every measured point
+     * @param title    the title line
+     * @param subtitle a second line (for example the machine), may be empty
+     * @param results  every measured point
      * @return the SVG document
      * @throws IllegalArgumentException if an argument is null
      */
-    public static String render(String title, List<Result> results) {
-        if (title == null || results == null) {
-            throw new IllegalArgumentException("title and results must not be null");
+    public static String render(String title, String subtitle, List<Result> results) {
+        if (title == null || subtitle == null || results == null) {
+            throw new IllegalArgumentException("title, subtitle and results must not be null");
         }
         Map<Contender, Map<Scenario, Result>> byContender = Report.index(results);
         List<Contender> contenders = new ArrayList<>(byContender.keySet());
@@ -66,9 +67,10 @@ public final class SvgChart {
                 .append("<rect x=\"0\" y=\"0\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" fill=\"white\"/>\n");
         text(svg, 10, 20, 15, "start", title);
+        text(svg, 10, 36, 10, "start", subtitle);
         // legend
         int lx = 10;
-        int ly = 40;
+        int ly = 54;
         for (int i = 0; i < contenders.size(); i++) {
             Contender c = contenders.get(i);
             int w = 24 + c.label().length() * 6;
@@ -151,6 +153,9 @@ public final class SvgChart {
     private static String decade(int d) {
         if (d >= 0 && d <= 6) {
             return String.format(Locale.ROOT, "%,d", (long) Math.pow(10, d));
+        }
+        if (d < 0 && d >= -3) {
+            return java.math.BigDecimal.ONE.scaleByPowerOfTen(d).toPlainString();
         }
         return "1e" + d;
     }
