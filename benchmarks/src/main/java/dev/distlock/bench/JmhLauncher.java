@@ -11,12 +11,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the JMH suite ({@code dev.distlock.bench.jmh}) on servers started once here and handed
  * to every fork through system properties, with the {@code contender} parameter limited to the
- * contenders that can run (the others are listed as skipped). Any JMH option may be given,
+ * contenders that can run (the others are listed as skipped). Floors run only the uncontended
+ * benchmarks, in a second JMH run. Any JMH option may be given,
  * for example {@code -p contender=REDISSON,DISTLOCK_REDIS -f 1 -wi 2 -i 3 LockBenchmarks.uncontended1}.
  *
  * <p>Not thread-safe; one run per JVM.
  */
 final class JmhLauncher {
+    private static final String SUITE = "dev\\.distlock\\.bench\\.jmh\\.LockBenchmarks";
+
     private JmhLauncher() {
     }
 
@@ -24,27 +27,49 @@ final class JmhLauncher {
         CommandLineOptions cli = new CommandLineOptions(args);
         try (BenchServers servers = BenchServers.start(BenchServers.Options.fromSystemProperties(),
                 EnumSet.allOf(Contender.Family.class), m -> System.out.println("# " + m))) {
-            List<String> available = new ArrayList<>();
+            List<String> locks = new ArrayList<>();
+            List<String> floors = new ArrayList<>();
             for (Contender c : Contender.values()) {
                 String why = LockAdapters.unavailable(c, servers);
                 if (why == null) {
-                    available.add(c.name());
+                    (c.isFloor() ? floors : locks).add(c.name());
                 } else {
                     System.out.println("# SKIP " + c.label() + ": " + why);
                 }
             }
             List<String> jvmArgs = new ArrayList<>(servers.systemPropertyArgs());
             jvmArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=error");
-            ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(jvmArgs.toArray(String[]::new));
+            String[] forks = jvmArgs.toArray(String[]::new);
             if (cli.getParameter("contender").hasValue()) {
                 System.out.println("# contenders as given with -p contender=…");
-            } else {
-                b.param("contender", available.toArray(String[]::new));
+                ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(forks);
+                if (cli.getIncludes().isEmpty()) {
+                    b.include(SUITE + ".*");
+                }
+                new Runner(b.build()).run();
+                return;
             }
-            if (cli.getIncludes().isEmpty()) {
-                b.include("dev\\.distlock\\.bench\\.jmh\\..*");
+            // Floors are round trips, not locks: they run only the uncontended benchmarks.
+            if (!locks.isEmpty()) {
+                ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(forks)
+                        .param("contender", locks.toArray(String[]::new));
+                if (cli.getIncludes().isEmpty()) {
+                    b.include(SUITE + ".*");
+                }
+                new Runner(b.build()).run();
             }
-            new Runner(b.build()).run();
+            if (!floors.isEmpty()) {
+                ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(forks)
+                        .param("contender", floors.toArray(String[]::new));
+                if (cli.getIncludes().isEmpty()) {
+                    b.include(SUITE + "\\.uncontended.*");
+                } else {
+                    System.out.println("# floors: run them with -p contender=REDIS_PING_FLOOR,ZK_EXISTS_FLOOR"
+                            + " on the uncontended benchmarks");
+                    return;
+                }
+                new Runner(b.build()).run();
+            }
         }
     }
 }
