@@ -105,6 +105,11 @@ public final class RedisProcess implements AutoCloseable {
         return builder().build().start();
     }
 
+    /** For tests of the skip logic: pretend the binary is at {@code binary} (or absent); null resets. */
+    static void overrideBinaryLookup(Optional<Path> binary) {
+        binaryLookup = binary;
+    }
+
     static Optional<Path> findBinary(String name) {
         if ("redis-server".equals(name) && binaryLookup != null) {
             return binaryLookup;
