@@ -3,6 +3,7 @@ package dev.distlock.bench;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -202,7 +203,7 @@ final class Harness {
     }
 
     private static String join(Thread[] workers) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int stuck = 0;
         for (Thread w : workers) {
             w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -211,7 +212,7 @@ final class Harness {
                 w.interrupt();
             }
         }
-        return stuck == 0 ? "" : stuck + " threads still blocked 30 s after the window (interrupted)";
+        return stuck == 0 ? "" : stuck + " threads still blocked 10 s after the window (interrupted)";
     }
 
     private Result summarise(Contender c, Scenario s, Tally[] tallies, Window start, Window end, String stuck) {
@@ -411,7 +412,18 @@ final class Harness {
             workers[i].start();
         }
         long t0 = System.nanoTime();
-        acquired.await();
+        long limit = 30 + total / 100; // seconds: generous for 10,000 ZooKeeper locks on a busy machine
+        if (!acquired.await(limit, TimeUnit.SECONDS)) {
+            release.countDown();
+            for (Thread w : workers) {
+                w.interrupt();
+            }
+            String stuck = join(workers);
+            return new Result(c, s, Double.NaN, -1, -1, Double.NaN, Double.NaN, Double.NaN, 0,
+                    Arrays.stream(tallies).mapToLong(t -> t.errors).sum(), 0, String.format(java.util.Locale.ROOT,
+                    "acquiring %,d locks did not finish within %d s%s", total, limit,
+                    stuck.isEmpty() ? "" : "; " + stuck));
+        }
         double acquireSeconds = (System.nanoTime() - t0) / 1e9;
         Window start = mark(counter);
         sleep(settings.heldWindow());
