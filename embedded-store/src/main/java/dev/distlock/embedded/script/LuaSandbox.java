@@ -29,7 +29,8 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * {@code io}, {@code require}, {@code dofile}, {@code loadfile}, {@code print}, {@code debug}).
  *
  * <p>Built once per engine; every table scripts can reach is read-only, so runs share it safely.
- * Per run only {@code KEYS}, {@code ARGV}, the invoker and the RESP version change. Not
+ * Per run only {@code KEYS}, {@code ARGV}, the invoker and the RESP version change (the last
+ * run's KEYS and ARGV stay referenced until the next run). Not
  * thread-safe: one run at a time, on the command thread.
  */
 final class LuaSandbox {
@@ -42,7 +43,6 @@ final class LuaSandbox {
     private static final String WRONG_ARITY = "ERR wrong number of arguments for";
     private static final LuaString KEYS = LuaString.valueOf("KEYS");
     private static final LuaString ARGV = LuaString.valueOf("ARGV");
-    private static final System.Logger LOG = System.getLogger("dev.distlock.embedded.script");
 
     /** luaj keeps the string metatable in a static: one read-only copy shared by all engines. */
     private static final LuaTable SHARED_STRING_LIB;
@@ -154,12 +154,6 @@ final class LuaSandbox {
         return resp;
     }
 
-    /** Forgets the last run's KEYS and ARGV so their bytes can be collected. */
-    void clearArguments(LuaTable empty) {
-        globals.setInternal(KEYS, empty);
-        globals.setInternal(ARGV, empty);
-    }
-
     /** The error value Lua code sees for a caught error (Redis's pcall unwraps {err=...}). */
     private LuaValue caught(LuaError e) {
         return monitor.describe(e).value();
@@ -214,6 +208,11 @@ final class LuaSandbox {
             }
         }
         return reply;
+    }
+
+    /** Created on the first redis.log: logging's initialisation costs tens of milliseconds. */
+    private static final class LogHolder {
+        static final System.Logger LOG = System.getLogger("dev.distlock.embedded.script");
     }
 
     /** redis.call (raise = true) and redis.pcall. */
@@ -322,7 +321,8 @@ final class LuaSandbox {
                 case 2 -> System.Logger.Level.INFO;
                 default -> System.Logger.Level.WARNING;
             };
-            if (!LOG.isLoggable(jul)) {
+            System.Logger log = LogHolder.LOG;
+            if (!log.isLoggable(jul)) {
                 return NONE;
             }
             StringBuilder sb = new StringBuilder();
@@ -335,7 +335,7 @@ final class LuaSandbox {
                     sb.append(v.type() == LuaValue.TNUMBER ? LuaNumbers.lua(v.todouble()) : v.tojstring());
                 }
             }
-            LOG.log(jul, sb.toString());
+            log.log(jul, sb.toString());
             return NONE;
         }
     }

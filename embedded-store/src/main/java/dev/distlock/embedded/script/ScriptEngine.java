@@ -39,10 +39,12 @@ import org.luaj.vm2.Prototype;
  *       {@code redis.call} becomes {@code -<CODE> <message> script: <sha>, on @user_script:<line>.}
  *       keeping the error code of the command (WRONGTYPE stays WRONGTYPE). A script that runs
  *       longer than the time limit, or is killed with {@link #kill} from another thread, is stopped
- *       at its next check (every {@value ScriptMonitor#CHECK_INTERVAL} Lua instructions); the stop
+ *       at its next check (every 1000 Lua instructions); the stop
  *       cannot be caught by {@code pcall}. A long single command inside the script (a big KEYS)
  *       cannot be interrupted. Deep recursion is a Lua "stack overflow" error; a
- *       {@link StackOverflowError} of the thread is still caught and answered as an error.</li>
+ *       {@link StackOverflowError} of the thread is still caught and answered as an error.
+ *       Lua calls may nest 200 deep (luaj recurses on the Java stack; 200 frames need about
+ *       half a megabyte).</li>
  *   <li><b>Not provided.</b> Lua 5.1 itself: luaj implements 5.2, so some error texts differ and
  *       luaj formats non-integral numbers differently when concatenating ({@code ..});
  *       {@code tostring}, {@code redis.call} arguments and cjson use Redis's formats. No
@@ -355,7 +357,6 @@ public final class ScriptEngine {
                 return new Reply.ErrorReply("ERR Error running script " + sha + ", stack overflow");
             } finally {
                 runningId = 0;
-                sb.clearArguments(new LuaTable());
             }
             return LuaReplies.toReply(result, sb.resp());
         }
