@@ -42,7 +42,7 @@ public final class Compare {
             Usage: java -jar benchmarks.jar [mode] [options]
                    java -jar benchmarks.jar jmh [JMH options]   (the JMH suite, on servers started here)
             Modes:
-              --quick                 short windows, 1,000 held locks: at most ~2 minutes
+              --quick                 short windows, 1,000 held locks: about 2 minutes at most
               --smoke                 tiny windows and counts, one scenario of each kind, ~30 s:
                                       checks that everything runs (CI); no pass/fail on speed
               (none)                  full run: 3 s warm-up, 10 s windows, 10,000 held locks
@@ -65,7 +65,8 @@ public final class Compare {
     }
 
     /** Parsed command line. */
-    record Options(String mode, Duration warmup, Duration measure, int held, Duration heldWindow, Duration budget,
+    record Options(String mode, Duration prime, Duration warmup, Duration measure, int held, Duration heldWindow,
+                   Duration budget,
                    BenchServers.Options servers, List<Contender> contenders, List<Scenario> scenarios, Path out) {
     }
 
@@ -155,21 +156,24 @@ public final class Compare {
         redlock = redlock.stream().map(u -> u.contains("://") ? u : "redis://" + u).toList();
         Duration heldWindow;
         Duration budget;
+        Duration prime;
         switch (mode) {
             case "smoke" -> {
                 warmup = warmup != null ? warmup : Duration.ofMillis(100);
                 measure = measure != null ? measure : Duration.ofMillis(250);
                 held = held != null ? held : 200;
                 heldWindow = Duration.ofMillis(1100);
-                budget = Duration.ofSeconds(25);
+                budget = Duration.ofSeconds(24);
+                prime = Duration.ofMillis(300);
                 scenarios = scenarios != null ? scenarios : SMOKE_SCENARIOS;
             }
             case "quick" -> {
-                warmup = warmup != null ? warmup : Duration.ofMillis(300);
-                measure = measure != null ? measure : Duration.ofMillis(800);
+                warmup = warmup != null ? warmup : Duration.ofMillis(250);
+                measure = measure != null ? measure : Duration.ofMillis(700);
                 held = held != null ? held : 1_000;
                 heldWindow = Duration.ofMillis(2100);
-                budget = Duration.ofSeconds(105);
+                budget = Duration.ofSeconds(100);
+                prime = Duration.ofMillis(800);
             }
             default -> {
                 warmup = warmup != null ? warmup : Duration.ofSeconds(3);
@@ -177,10 +181,11 @@ public final class Compare {
                 held = held != null ? held : 10_000;
                 heldWindow = Duration.ofSeconds(10);
                 budget = null;
+                prime = Duration.ofSeconds(5);
             }
         }
         scenarios = scenarios != null ? scenarios : List.of(Scenario.values());
-        return new Options(mode, warmup, measure, held, heldWindow, budget,
+        return new Options(mode, prime, warmup, measure, held, heldWindow, budget,
                 new BenchServers.Options(redisUri, redlock, zk, kind), contenders, scenarios, out);
     }
 
@@ -255,6 +260,16 @@ public final class Compare {
                     Duration.ofMillis(200));
             double overhead = 0.5; // seconds per point beyond its windows; learnt as the run goes
             int measured = 0;
+            out.printf(Locale.ROOT, "== priming every contender (%d ms each, not measured)%n", o.prime().toMillis());
+            for (Contender c : new ArrayList<>(available)) {
+                try {
+                    harness.prime(c, o.prime());
+                } catch (RuntimeException ex) {
+                    available.remove(c);
+                    skipped.add(c.label() + ": failed while priming: " + ex);
+                    out.println("  SKIP " + c.label() + ": failed while priming: " + ex);
+                }
+            }
             Map<Scenario, List<Contender>> plan = new LinkedHashMap<>();
             int total = 0;
             for (Scenario s : o.scenarios()) {
@@ -347,7 +362,9 @@ public final class Compare {
 
     private static List<String> settings(Options o) {
         return List.of(
-                String.format(Locale.ROOT, "**Windows**: %d ms warm-up, then %d ms measured, per contender and scenario",
+                String.format(Locale.ROOT, "**Windows**: every contender primed for %d ms first (4 threads"
+                        + " locking, not measured), then per contender and scenario %d ms warm-up and %d ms measured;"
+                        + " all contenders share this JVM (JMH forks isolate them)", o.prime().toMillis(),
                         o.warmup().toMillis(), o.measure().toMillis()),
                 "**Leases**: " + LockAdapters.LEASE.toSeconds() + " s, renewed every third of it while held (distlock"
                         + " lease time; Redisson lock watchdog timeout); ZooKeeper holds last as long as the session",

@@ -85,6 +85,29 @@ final class Harness {
         }
     }
 
+    /**
+     * Warms a contender up before anything of it is measured: its client opens, and 4 threads
+     * lock and unlock names of their own for {@code duration}, so that class loading, script
+     * loading and the first JIT compilations do not land in the first measured scenario.
+     */
+    void prime(Contender c, Duration duration) throws InterruptedException {
+        this.settings = new Settings(duration, Duration.ZERO, 0, Duration.ZERO, Duration.ZERO);
+        String prefix = "bench:" + runId + ":prime";
+        try (LockAdapter adapter = LockAdapters.open(c, servers)) {
+            measure(c, Scenario.UNCONTENDED_8, 4, ServerCounter.NONE, (id, t) -> {
+                String name = prefix + ":" + id;
+                while (phase != STOP) {
+                    try {
+                        adapter.lock(name);
+                        adapter.unlock(name);
+                    } catch (RuntimeException e) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            });
+        }
+    }
+
     private List<LockAdapter> openAll(Contender c, int n) throws InterruptedException {
         if (n == 1) {
             return List.of(LockAdapters.open(c, servers));
