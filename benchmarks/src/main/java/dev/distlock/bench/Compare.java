@@ -71,8 +71,7 @@ public final class Compare {
     }
 
     /** The scenarios of a smoke run unless --scenarios says otherwise: one of each kind. */
-    static final List<Scenario> SMOKE_SCENARIOS = List.of(Scenario.UNCONTENDED_1, Scenario.UNCONTENDED_8,
-            Scenario.HANDOFF_4_PER_CLIENT, Scenario.REENTRANT, Scenario.HELD_UNDER_WATCHDOG, Scenario.WAITERS_10);
+    static final List<Scenario> SMOKE_SCENARIOS = List.of(Scenario.UNCONTENDED_1, Scenario.HANDOFF_4_PER_CLIENT, Scenario.REENTRANT, Scenario.HELD_UNDER_WATCHDOG, Scenario.WAITERS_10);
 
     /**
      * Runs the comparison (or, with {@code jmh} first, the JMH suite).
@@ -163,8 +162,8 @@ public final class Compare {
                 measure = measure != null ? measure : Duration.ofMillis(250);
                 held = held != null ? held : 200;
                 heldWindow = Duration.ofMillis(1100);
-                budget = Duration.ofSeconds(24);
-                prime = Duration.ofMillis(300);
+                budget = Duration.ofSeconds(22);
+                prime = Duration.ofMillis(200);
                 scenarios = scenarios != null ? scenarios : SMOKE_SCENARIOS;
             }
             case "quick" -> {
