@@ -167,11 +167,11 @@ public final class Compare {
                 scenarios = scenarios != null ? scenarios : SMOKE_SCENARIOS;
             }
             case "quick" -> {
-                warmup = warmup != null ? warmup : Duration.ofMillis(250);
-                measure = measure != null ? measure : Duration.ofMillis(700);
+                warmup = warmup != null ? warmup : Duration.ofMillis(200);
+                measure = measure != null ? measure : Duration.ofMillis(500);
                 held = held != null ? held : 1_000;
                 heldWindow = Duration.ofMillis(2100);
-                budget = Duration.ofSeconds(100);
+                budget = Duration.ofSeconds(105);
                 prime = Duration.ofMillis(800);
             }
             default -> {
@@ -257,8 +257,8 @@ public final class Compare {
             Harness harness = new Harness(servers);
             Harness.Settings full = new Harness.Settings(o.warmup(), o.measure(), o.held(), o.heldWindow(),
                     Duration.ofMillis(200));
-            double overhead = 0.5; // seconds per point beyond its windows; learnt as the run goes
-            int measured = 0;
+            Budget budget = new Budget();
+            List<Scenario> queue = new ArrayList<>();
             out.printf(Locale.ROOT, "== priming every contender (%d ms each, not measured)%n", o.prime().toMillis());
             for (Contender c : new ArrayList<>(available)) {
                 try {
@@ -280,6 +280,7 @@ public final class Compare {
                 }
                 plan.put(s, cs);
                 total += cs.size();
+                cs.forEach(c -> queue.add(s));
             }
             int n = 0;
             for (Map.Entry<Scenario, List<Contender>> e : plan.entrySet()) {
@@ -293,15 +294,14 @@ public final class Compare {
                     Harness.Settings settings = full;
                     if (o.budget() != null) {
                         double left = o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9;
-                        settings = fit(full, left, total - n + 1, overhead);
+                        settings = budget.fit(full, left, queue.subList(n - 1, queue.size()));
                         shrunk |= settings != full;
                     }
                     Result r;
                     try {
                         r = harness.run(c, s, settings);
-                        double spent = (System.nanoTime() - p0) / 1e9 - windows(settings, s);
-                        overhead = (overhead * measured + Math.max(0, spent)) / (measured + 1);
-                        measured++;
+                        budget.record(s.clientPerThread() ? s.threads() : 1,
+                                (System.nanoTime() - p0) / 1e9 - Budget.windows(settings, s));
                     } catch (RuntimeException ex) {
                         skipped.add(c.label() + " in \"" + s.title() + "\": failed: " + ex);
                         out.println("FAILED: " + ex);
@@ -333,30 +333,6 @@ public final class Compare {
             return 1;
         }
         return 0;
-    }
-
-    /**
-     * Returns settings whose windows fit {@code secondsLeft} over {@code pointsLeft} points, each
-     * costing {@code overhead} seconds besides its windows: {@code full} if it fits, else shorter
-     * windows in the same proportions (never below 60 ms warm-up, 150 ms measured, and a held
-     * window of 1.1 s, just over one renewal interval).
-     */
-    static Harness.Settings fit(Harness.Settings full, double secondsLeft, int pointsLeft, double overhead) {
-        double perPoint = secondsLeft / Math.max(1, pointsLeft) - overhead;
-        double wanted = (full.warmup().toMillis() + full.measure().toMillis()) / 1000.0;
-        if (perPoint >= wanted) {
-            return full;
-        }
-        double scale = Math.max(0, perPoint) / wanted;
-        Duration warmup = Duration.ofMillis(Math.max(60, (long) (full.warmup().toMillis() * scale)));
-        Duration measure = Duration.ofMillis(Math.max(150, (long) (full.measure().toMillis() * scale)));
-        Duration held = Duration.ofMillis(Math.max(1100, (long) (full.heldWindow().toMillis() * scale)));
-        return new Harness.Settings(warmup, measure, full.heldLocks(), held, full.patience());
-    }
-
-    private static double windows(Harness.Settings s, Scenario scenario) {
-        return scenario.kind() == Scenario.Kind.HELD ? s.heldWindow().toMillis() / 1000.0
-                : (s.warmup().toMillis() + s.measure().toMillis()) / 1000.0;
     }
 
     private static List<String> settings(Options o) {

@@ -2,6 +2,7 @@ package dev.distlock.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.distlock.bench.internal.Counters;
 import java.time.Duration;
@@ -16,7 +17,7 @@ class CompareTest {
             "--zk-uri", "zk://127.0.0.1:2181/ns", "--redlock-uris", "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3",
             "--contenders", "redisson,distlock-redis", "--redis-server", "embedded"});
         assertThat(o.mode()).isEqualTo("quick");
-        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(105));
         assertThat(o.prime()).isPositive();
         assertThat(o.servers().redisUri()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(o.servers().zkConnect()).isEqualTo("127.0.0.1:2181");
@@ -56,15 +57,33 @@ class CompareTest {
     void budgetShrinksWindowsProportionallyButNotBelowTheFloors() {
         Harness.Settings full = new Harness.Settings(Duration.ofMillis(300), Duration.ofMillis(800), 1_000,
                 Duration.ofMillis(2_100), Duration.ofMillis(200));
-        assertThat(Compare.fit(full, 100, 10, 0.5)).isSameAs(full);
-        Harness.Settings half = Compare.fit(full, 10 * (0.55 + 0.5), 10, 0.5);
+        Budget budget = new Budget();
+        List<Scenario> ten = java.util.Collections.nCopies(10, Scenario.UNCONTENDED_1);
+        // defaults: 0.4 s fixed overhead per point plus 0.03 s per client
+        assertThat(budget.fit(full, 100, ten)).isSameAs(full);
+        Harness.Settings half = budget.fit(full, 10 * (0.55 + 0.4 + 0.03) + 0.001, ten);
         assertThat(half.warmup()).isEqualTo(Duration.ofMillis(150));
         assertThat(half.measure()).isEqualTo(Duration.ofMillis(400));
         assertThat(half.heldWindow()).isEqualTo(Duration.ofMillis(1_100));
-        Harness.Settings floor = Compare.fit(full, 1, 50, 0.5);
+        Harness.Settings floor = budget.fit(full, 1, ten);
         assertThat(floor.warmup()).isEqualTo(Duration.ofMillis(60));
         assertThat(floor.measure()).isEqualTo(Duration.ofMillis(150));
         assertThat(floor.heldLocks()).isEqualTo(1_000);
+    }
+
+    @Test
+    void budgetLearnsThatManyClientsCostMore() {
+        Budget budget = new Budget();
+        budget.record(1, 0.2);
+        budget.record(4, 0.4);
+        budget.record(100, 5.3);
+        assertThat(budget.fixed()).isCloseTo(0.3, within(1e-9));
+        assertThat(budget.perClient()).isCloseTo(0.05, within(1e-9));
+        Harness.Settings full = new Harness.Settings(Duration.ofMillis(300), Duration.ofMillis(700), 1_000,
+                Duration.ofMillis(2_000), Duration.ofMillis(200));
+        // one 100-client point: 0.3 + 5 s overhead + 1 s windows fits in 6.3 s, not in 5.8 s
+        assertThat(budget.fit(full, 6.3, List.of(Scenario.WAITERS_100))).isSameAs(full);
+        assertThat(budget.fit(full, 5.8, List.of(Scenario.WAITERS_100)).measure()).isEqualTo(Duration.ofMillis(350));
     }
 
     @Test
