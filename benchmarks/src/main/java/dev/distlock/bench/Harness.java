@@ -260,9 +260,6 @@ final class Harness {
         if (firstError != null) {
             note = (note.isEmpty() ? "" : note + "; ") + "first error: " + firstError;
         }
-        if (s.kind() == Scenario.Kind.WAITERS && s.threads() == 1) {
-            note = (note.isEmpty() ? "" : note + "; ") + "one client: lock+unlock pairs";
-        }
         return new Result(c, s, ops / seconds, all.percentile(50), all.percentile(99), perOp,
                 (end.cpuSeconds - start.cpuSeconds) / seconds, (end.serverCpuSeconds - start.serverCpuSeconds) / seconds,
                 ops, errors, violations, note);

@@ -25,12 +25,12 @@ public enum Scenario {
     REENTRANT(Kind.REENTRANT, 1, false, "reentrant acquire+release while holding, 1 thread"),
     /** Many locks held at once by one client while its watchdog renews them. */
     HELD_UNDER_WATCHDOG(Kind.HELD, 8, false, "locks held under the watchdog, one client"),
-    /** One waiter: a single client locking and unlocking one name (the base of the scaling rows). */
-    WAITERS_1(Kind.WAITERS, 1, true, "waiters on one name, 1 client"),
-    /** 10 clients, one thread each, contending for one name. */
-    WAITERS_10(Kind.WAITERS, 10, true, "waiters on one name, 10 clients"),
-    /** 100 clients, one thread each, contending for one name. */
-    WAITERS_100(Kind.WAITERS, 100, true, "waiters on one name, 100 clients");
+    /** 2 clients, one thread each, take turns on one name: 1 waiter while the other holds. */
+    WAITERS_1(Kind.WAITERS, 2, true, "1 waiter on one name (2 clients)"),
+    /** 11 clients, one thread each, take turns on one name: 10 waiters. */
+    WAITERS_10(Kind.WAITERS, 11, true, "10 waiters on one name (11 clients)"),
+    /** 101 clients, one thread each, take turns on one name: 100 waiters. */
+    WAITERS_100(Kind.WAITERS, 101, true, "100 waiters on one name (101 clients)");
 
     /** The shape of a scenario's loop. */
     public enum Kind {

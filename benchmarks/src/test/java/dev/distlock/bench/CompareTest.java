@@ -81,9 +81,9 @@ class CompareTest {
         assertThat(budget.perClient()).isCloseTo(0.05, within(1e-9));
         Harness.Settings full = new Harness.Settings(Duration.ofMillis(300), Duration.ofMillis(700), 1_000,
                 Duration.ofMillis(2_000), Duration.ofMillis(200));
-        // one 100-client point: 0.3 + 5 s overhead + 1 s windows fits in 6.3 s, not in 5.8 s
-        assertThat(budget.fit(full, 6.3, List.of(Scenario.WAITERS_100))).isSameAs(full);
-        assertThat(budget.fit(full, 5.8, List.of(Scenario.WAITERS_100)).measure()).isEqualTo(Duration.ofMillis(350));
+        // one 101-client point: 0.3 + 5.05 s overhead + 1 s windows fits in 6.4 s, not in 5.851 s
+        assertThat(budget.fit(full, 6.4, List.of(Scenario.WAITERS_100))).isSameAs(full);
+        assertThat(budget.fit(full, 5.851, List.of(Scenario.WAITERS_100)).measure()).isEqualTo(Duration.ofMillis(350));
     }
 
     @Test
