@@ -161,6 +161,7 @@ final class Harness {
     private static final class Tally {
         final LatencyHistogram latency = new LatencyHistogram();
         long ops;
+        long retakes;
         long errors;
         long violations;
         String firstError;
@@ -241,12 +242,14 @@ final class Harness {
     private Result summarise(Contender c, Scenario s, Tally[] tallies, Window start, Window end, String stuck) {
         LatencyHistogram all = new LatencyHistogram();
         long ops = 0;
+        long retakes = 0;
         long errors = 0;
         long violations = 0;
         String firstError = null;
         for (Tally t : tallies) {
             all.add(t.latency);
             ops += t.ops;
+            retakes += t.retakes;
             errors += t.errors;
             violations += t.violations;
             if (firstError == null) {
@@ -257,6 +260,11 @@ final class Harness {
         double perOp = start.commands >= 0 && end.commands >= 0 && ops > 0
                 ? (double) (end.commands - start.commands) / ops : Double.NaN;
         String note = stuck;
+        if (retakes > 0) {
+            note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
+                    "%,d times nobody else acquired within %d ms of a release, so the releaser took it back",
+                    retakes, settings.patience().toMillis());
+        }
         if (firstError != null) {
             note = (note.isEmpty() ? "" : note + "; ") + "first error: " + firstError;
         }
@@ -363,6 +371,8 @@ final class Harness {
                 } else if (counted && previous != -1 && previous != id) {
                     t.latency.record(acquiredAt - released);
                     t.ops++;
+                } else if (counted && previous == id) {
+                    t.retakes++; // nobody else acquired within the patience: the releaser took it back
                 }
                 baton.lastHolder = id;
                 long generation = baton.acquisitions.incrementAndGet();
