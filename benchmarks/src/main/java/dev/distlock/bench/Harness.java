@@ -260,6 +260,10 @@ final class Harness {
         double perOp = start.commands >= 0 && end.commands >= 0 && ops > 0
                 ? (double) (end.commands - start.commands) / ops : Double.NaN;
         String note = stuck;
+        if (ops == 0 && retakes == 0 && errors == 0) {
+            note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
+                    "no acquisition at all in the %d ms window", settings.measure().toMillis());
+        }
         if (retakes > 0) {
             note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
                     "%,d times nobody else acquired within %d ms of a release, so the releaser took it back",
