@@ -53,8 +53,16 @@ final class Harness {
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    Harness(BenchServers servers) {
+    private final Duration stuckWait;
+
+    /**
+     * @param servers   the run's servers
+     * @param stuckWait how long to wait, after a window, for threads still blocked in the library
+     *                  before interrupting them and reporting them as stuck
+     */
+    Harness(BenchServers servers, Duration stuckWait) {
         this.servers = servers;
+        this.stuckWait = stuckWait;
     }
 
     private volatile int phase;
@@ -226,8 +234,8 @@ final class Harness {
         Thread.sleep(d.toMillis());
     }
 
-    private static String join(Thread[] workers) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    private String join(Thread[] workers) throws InterruptedException {
+        long deadline = System.nanoTime() + stuckWait.toNanos();
         int stuck = 0;
         for (Thread w : workers) {
             w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -236,7 +244,8 @@ final class Harness {
                 w.interrupt();
             }
         }
-        return stuck == 0 ? "" : stuck + " threads still blocked 10 s after the window (interrupted)";
+        return stuck == 0 ? "" : String.format(java.util.Locale.ROOT, "%d threads still blocked %.0f s after the"
+                + " window (interrupted)", stuck, stuckWait.toMillis() / 1000.0);
     }
 
     private Result summarise(Contender c, Scenario s, Tally[] tallies, Window start, Window end, String stuck) {

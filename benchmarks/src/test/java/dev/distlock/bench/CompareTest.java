@@ -17,7 +17,7 @@ class CompareTest {
             "--zk-uri", "zk://127.0.0.1:2181/ns", "--redlock-uris", "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3",
             "--contenders", "redisson,distlock-redis", "--redis-server", "embedded"});
         assertThat(o.mode()).isEqualTo("quick");
-        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(105));
+        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(100));
         assertThat(o.prime()).isPositive();
         assertThat(o.servers().redisUri()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(o.servers().zkConnect()).isEqualTo("127.0.0.1:2181");
@@ -25,7 +25,11 @@ class CompareTest {
                 "redis://127.0.0.1:3");
         assertThat(o.servers().redisKind()).isEqualTo(BenchServers.RedisServerKind.EMBEDDED);
         assertThat(o.contenders()).containsExactly(Contender.REDISSON, Contender.DISTLOCK_REDIS);
-        assertThat(o.scenarios()).containsExactly(Scenario.values());
+        assertThat(o.scenarios()).isEqualTo(Compare.QUICK_SCENARIOS).doesNotContain(Scenario.HANDOFF_16_SHARED)
+                .contains(Scenario.HANDOFF_4_SHARED, Scenario.HANDOFF_4_PER_CLIENT, Scenario.WAITERS_100);
+        assertThat(Compare.parse(new String[] {"--quick", "--scenarios", "handoff_16_shared"}).scenarios())
+                .containsExactly(Scenario.HANDOFF_16_SHARED);
+        assertThat(Compare.parse(new String[] {}).scenarios()).containsExactly(Scenario.values());
     }
 
     @Test
