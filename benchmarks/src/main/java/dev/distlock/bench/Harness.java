@@ -244,8 +244,8 @@ final class Harness {
                 w.interrupt();
             }
         }
-        return stuck == 0 ? "" : String.format(java.util.Locale.ROOT, "%d threads still blocked %.0f s after the"
-                + " window (interrupted)", stuck, stuckWait.toMillis() / 1000.0);
+        return stuck == 0 ? "" : String.format(java.util.Locale.ROOT, "%d %s still blocked %.0f s after the"
+                + " window (interrupted)", stuck, stuck == 1 ? "thread" : "threads", stuckWait.toMillis() / 1000.0);
     }
 
     private Result summarise(Contender c, Scenario s, Tally[] tallies, Window start, Window end, String stuck) {
@@ -275,8 +275,9 @@ final class Harness {
         }
         if (retakes > 0) {
             note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
-                    "%,d times nobody else acquired within %d ms of a release, so the releaser took it back",
-                    retakes, settings.patience().toMillis());
+                    "%s nobody else acquired within %d ms of a release, so the releaser took it back",
+                    retakes == 1 ? "once" : String.format(java.util.Locale.ROOT, "%,d times", retakes),
+                    settings.patience().toMillis());
         }
         if (firstError != null) {
             note = (note.isEmpty() ? "" : note + "; ") + "first error: " + firstError;

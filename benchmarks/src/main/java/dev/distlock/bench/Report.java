@@ -128,6 +128,9 @@ public final class Report {
         md.append("---:|".repeat(cols.size()));
         md.append('\n');
         for (Scenario s : Scenario.values()) {
+            if (cols.stream().noneMatch(c -> byContender.get(c).containsKey(s))) {
+                continue;
+            }
             md.append("| ").append(s.title()).append(" |");
             for (Contender c : cols) {
                 Result r = byContender.get(c).get(s);
