@@ -41,12 +41,23 @@ import java.util.concurrent.TimeUnit;
  * flushing an AOF), {@link #kill()} sends SIGKILL (a crash), {@link #pause()} sends SIGSTOP (a
  * stalled server whose sockets stay open). A start that does not answer {@code PING} within the
  * start timeout fails with the tail of the server's log. Every process started here is killed
- * by {@link #close()} and, should the test forget, by a JVM shutdown hook.
+ * by {@link #close()}, should the test forget by a JVM shutdown hook, and should the JVM die
+ * without running hooks (SIGKILL, a crash) by a small {@code sh} watchdog that launched it: the
+ * watchdog reads the JVM's end of a pipe and kills the server when that pipe closes.
  *
  * <p>Thread-safe: lifecycle methods are serialised on this instance.
  */
 public final class RedisProcess implements AutoCloseable {
     private static final Set<RedisProcess> LIVE = ConcurrentHashMap.newKeySet();
+    /**
+     * Starts the server in the background with its output in the log ($1), prints its pid, and
+     * kills it when standard input (a pipe held by this JVM) reaches end of file; exits when the
+     * server exits.
+     */
+    private static final String WRAPPER = "log=$1; shift; exec 3<&0; "
+            + "\"$@\" </dev/null >>\"$log\" 2>&1 & child=$!; echo $child; "
+            + "( read _ignored; kill -9 $child 2>/dev/null ) <&3 & watcher=$!; "
+            + "wait $child; status=$?; kill $watcher 2>/dev/null; exit $status";
     private static volatile boolean hookInstalled;
     private static volatile Optional<Path> binaryLookup;
 
@@ -54,7 +65,10 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean ownsDir;
-    private Process process;
+    /** The {@code sh} watchdog that launched the server (see {@link #WRAPPER}). */
+    private Process launcher;
+    /** The redis-server process itself. */
+    private ProcessHandle process;
     private boolean paused;
     private boolean closed;
 
@@ -105,6 +119,11 @@ public final class RedisProcess implements AutoCloseable {
         return builder().build().start();
     }
 
+    /** For tests of the skip logic: pretend the binary is at {@code binary} (or absent); null resets. */
+    static void overrideBinaryLookup(Optional<Path> binary) {
+        binaryLookup = binary;
+    }
+
     static Optional<Path> findBinary(String name) {
         if ("redis-server".equals(name) && binaryLookup != null) {
             return binaryLookup;
@@ -144,12 +163,12 @@ public final class RedisProcess implements AutoCloseable {
      */
     public synchronized RedisProcess start() {
         requireOpen();
-        if (process != null && process.isAlive()) {
+        if (isRunning()) {
             return this;
         }
         Path binary = findBinary("redis-server")
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed (not on PATH, not in /usr/bin)"));
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sh", log().toString()));
         cmd.add(binary.toString());
         try {
             if (config.sentinelConfig != null) {
@@ -169,13 +188,24 @@ public final class RedisProcess implements AutoCloseable {
                     cmd.addAll(e.getValue());
                 }
             }
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log().toFile()));
             installHook();
-            process = pb.start();
+            launcher = pb.start();
+            String pidLine = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    launcher.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            if (pidLine == null) {
+                launcher = null;
+                throw new IllegalStateException("cannot run " + binary + ": " + logTail());
+            }
+            process = ProcessHandle.of(Long.parseLong(pidLine.trim())).orElse(null);
+            if (process == null) { // exited at once
+                launcher = null;
+                throw new IllegalStateException("redis-server on port " + port + " exited at start: " + logTail());
+            }
             LIVE.add(this);
             paused = false;
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
         }
         awaitReady();
@@ -188,6 +218,7 @@ public final class RedisProcess implements AutoCloseable {
         while (true) {
             if (!process.isAlive()) {
                 process = null;
+                launcher = null;
                 throw new IllegalStateException("redis-server on port " + port + " exited at start: " + logTail());
             }
             try (RedisProcessClient c = RedisProcessClient.open(port, config.password, 1000)) {
@@ -275,6 +306,11 @@ public final class RedisProcess implements AutoCloseable {
      */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /** For tests: the pid of the {@code sh} watchdog that launched the server. */
+    synchronized long launcherPid() {
+        return launcher == null ? -1 : launcher.pid();
     }
 
     /**
@@ -438,7 +474,8 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void destroy(boolean forcibly) {
-        Process p = process;
+        ProcessHandle p = process;
+        Process l = launcher;
         if (p == null) {
             return;
         }
@@ -452,16 +489,24 @@ public final class RedisProcess implements AutoCloseable {
                 } else {
                     p.destroy();
                 }
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                     p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
+                    p.onExit().get(10, TimeUnit.SECONDS);
                 }
+            }
+            if (l != null && !l.waitFor(5, TimeUnit.SECONDS)) { // the watchdog exits with the server
+                l.destroyForcibly();
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("redis-server " + p.pid() + " on port " + port + " does not exit", e);
         } finally {
             process = null;
+            launcher = null;
             paused = false;
             LIVE.remove(this);
         }
@@ -497,7 +542,7 @@ public final class RedisProcess implements AutoCloseable {
             if (!hookInstalled) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     for (RedisProcess r : LIVE) {
-                        Process p = r.process;
+                        ProcessHandle p = r.process;
                         if (p != null) {
                             p.destroyForcibly();
                         }

@@ -45,8 +45,12 @@ class EmbeddedZooKeeperIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
-            zk.close(2_000);
+        public void close() {
+            try {
+                zk.close(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -9,9 +9,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +33,8 @@ class RedisProcessIT {
         try (redis) {
             assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + redis.port());
             assertThat(redis.call("PING")).isEqualTo("PONG");
-            assertThat(redis.call("CONFIG", "GET", "bind")).asList().containsExactly("bind", "127.0.0.1");
-            assertThat(redis.call("CONFIG", "GET", "save")).asList().containsExactly("save", "");
+            assertThat(redis.call("CONFIG", "GET", "bind")).isEqualTo(List.of("bind", "127.0.0.1"));
+            assertThat(redis.call("CONFIG", "GET", "save")).isEqualTo(List.of("save", ""));
             pid = redis.pid();
             dir = redis.directory();
             assertThat(dir).isDirectory();
@@ -111,6 +111,32 @@ class RedisProcessIT {
     }
 
     @Test
+    void theServerDiesWithAJvmKilledWithoutShutdownHooks() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                RedisProcessOrphanMain.class.getName()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            String line;
+            long pid = -1;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("PID ")) {
+                    pid = Long.parseLong(line.substring(4).trim());
+                    break;
+                }
+            }
+            assertThat(pid).as("the child JVM started a redis-server").isPositive();
+            ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            server.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // the watchdog killed it
+            assertThat(server.isAlive()).isFalse();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> RedisProcess.builder().port(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port");
@@ -133,9 +159,5 @@ class RedisProcessIT {
             }
             return sb.toString().trim();
         }
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }

@@ -1,0 +1,625 @@
+package dev.distlock.embedded.internal;
+
+import static dev.distlock.embedded.internal.Command.ALLOW_BUSY;
+import static dev.distlock.embedded.internal.Command.BUSY_WAIT;
+import static dev.distlock.embedded.internal.Command.FAST;
+import static dev.distlock.embedded.internal.Command.LOADING;
+import static dev.distlock.embedded.internal.Command.NOSCRIPT;
+import static dev.distlock.embedded.internal.Command.NO_AUTH;
+import static dev.distlock.embedded.internal.Command.PUBSUB;
+import static dev.distlock.embedded.internal.Command.READONLY;
+import static dev.distlock.embedded.internal.Command.STALE;
+import static dev.distlock.embedded.internal.Command.TX;
+import static dev.distlock.embedded.internal.Command.WRITE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Connection and server commands: HELLO, AUTH, PING, SELECT, CLIENT, COMMAND, INFO, CONFIG… */
+final class ServerCommands extends Cmds {
+    private static final byte[] PONG = Args.bytes("pong");
+    private static final byte[] EMPTY = new byte[0];
+
+    ServerCommands(RedisServerCore core) {
+        super(core);
+    }
+
+    void register(CommandTable t) {
+        int conn = NOSCRIPT | LOADING | STALE | FAST;
+        t.add("hello", -1, conn | NO_AUTH | ALLOW_BUSY, 0, 0, 0, this::hello);
+        t.add("auth", -2, conn | NO_AUTH | ALLOW_BUSY, 0, 0, 0, this::auth);
+        t.add("ping", -1, FAST | PUBSUB, 0, 0, 0, this::ping);
+        t.add("echo", 2, FAST, 0, 0, 0, (c, a, o) -> o.bulk(a[1]));
+        t.add("select", 2, LOADING | STALE | FAST, 0, 0, 0, this::select);
+        t.add("quit", -1, conn | NO_AUTH | ALLOW_BUSY | PUBSUB | TX, 0, 0, 0, this::quit);
+        t.add("reset", 1, conn | NO_AUTH | BUSY_WAIT | PUBSUB | TX, 0, 0, 0, this::reset);
+        t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, this::time);
+        t.add("dbsize", 1, READONLY | FAST, 0, 0, 0, (c, a, o) -> o.integer(c.db().size()));
+        t.add("flushdb", -1, WRITE, 0, 0, 0, this::flushdb);
+        t.add("flushall", -1, WRITE, 0, 0, 0, this::flushall);
+        t.add("wait", 3, 0, 0, 0, 0, this::waitCmd);
+        t.add("info", -1, LOADING | STALE, 0, 0, 0, this::info);
+        t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, (c, a, o) -> o.integer(System.currentTimeMillis() / 1000));
+        t.add("client", -2, 0, 0, 0, 0, null)
+                .sub("id", 2, conn, (c, a, o) -> o.integer(c.id))
+                .sub("setname", 3, conn, this::clientSetname)
+                .sub("getname", 2, conn, (c, a, o) -> {
+                    if (c.name == null) {
+                        o.nullBulk();
+                    } else {
+                        o.bulk(c.name);
+                    }
+                })
+                .sub("setinfo", 4, conn, this::clientSetinfo)
+                .sub("info", 2, conn, (c, a, o) -> o.verbatim(clientLine(c) + "\n"))
+                .sub("list", -2, conn, this::clientList)
+                .sub("kill", -3, NOSCRIPT | LOADING | STALE, this::clientKill)
+                .sub("maint_notifications", -3, conn, (c, a, o) -> o.ok())
+                .sub("no-evict", 3, conn, (c, a, o) -> o.ok())
+                .sub("no-touch", 3, conn, (c, a, o) -> o.ok())
+                .sub("help", 2, conn, (c, a, o) -> o.bulks(List.of(Args.bytes(
+                        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: ID, SETNAME, GETNAME, "
+                                + "SETINFO, INFO, LIST, KILL"))));
+        t.add("command", -1, LOADING | STALE, 0, 0, 0, (c, a, o) -> commandAll(t, c, o))
+                .sub("count", 2, LOADING | STALE, (c, a, o) -> o.integer(t.all().size()))
+                .sub("info", -2, LOADING | STALE, (c, a, o) -> commandInfo(t, c, a, o))
+                .sub("docs", -2, LOADING | STALE, (c, a, o) -> o.map(0))
+                .sub("list", -2, LOADING | STALE, (c, a, o) -> {
+                    List<byte[]> names = new ArrayList<>();
+                    for (Command cmd : t.all()) {
+                        names.add(Args.bytes(cmd.name));
+                    }
+                    o.bulks(names);
+                });
+        t.add("config", -2, 0, 0, 0, 0, null)
+                .sub("get", -3, NOSCRIPT | LOADING | STALE, this::configGet)
+                .sub("set", -4, NOSCRIPT | LOADING | STALE, this::configSet)
+                .sub("resetstat", 2, NOSCRIPT | LOADING | STALE, (c, a, o) -> o.ok());
+        t.add("acl", -2, 0, 0, 0, 0, null)
+                .sub("whoami", 2, NOSCRIPT | LOADING | STALE, (c, a, o) -> o.bulk(c.user));
+    }
+
+    /** COMMAND with no subcommand lists everything. */
+    void commandAll(CommandTable t, Client c, Out out) {
+        out.array(t.all().size());
+        for (Command cmd : t.all()) {
+            writeInfo(cmd, out);
+        }
+    }
+
+    private void commandInfo(CommandTable t, Client c, byte[][] a, Out out) {
+        if (a.length == 2) {
+            commandAll(t, c, out);
+            return;
+        }
+        out.array(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+            String name = Args.lower(a[i]);
+            Command cmd = t.get(name);
+            if (cmd == null && name.contains("|")) {
+                String[] parts = name.split("\\|", 2);
+                Command parent = t.get(parts[0]);
+                cmd = parent == null || parent.subs == null ? null : parent.subs.get(parts[1]);
+            }
+            if (cmd == null) {
+                out.nullArray();
+            } else {
+                writeInfo(cmd, out);
+            }
+        }
+    }
+
+    private void writeInfo(Command cmd, Out out) {
+        out.array(10);
+        out.bulk(cmd.fullName);
+        out.integer(cmd.arity);
+        List<String> flags = cmd.flagNames();
+        out.set(flags.size());
+        for (String f : flags) {
+            out.simple(f);
+        }
+        out.integer(cmd.firstKey);
+        out.integer(cmd.lastKey);
+        out.integer(cmd.step);
+        out.set(0);
+        out.array(0);
+        out.array(0);
+        if (cmd.subs == null) {
+            out.array(0);
+        } else {
+            out.array(cmd.subs.size());
+            for (Command s : cmd.subs.values()) {
+                writeInfo(s, out);
+            }
+        }
+    }
+
+    private boolean checkPassword(String user, String pass) {
+        if (user.equals("default")) {
+            String rp = core.config.requirePass();
+            return rp == null || rp.equals(pass);
+        }
+        String p = core.config.users().get(user);
+        return p != null && p.equals(pass);
+    }
+
+    private void auth(Client c, byte[][] a, Out out) {
+        if (a.length > 3) {
+            throw Errors.SYNTAX;
+        }
+        String user = a.length == 3 ? Args.str(a[1]) : "default";
+        String pass = Args.str(a[a.length - 1]);
+        if (a.length == 2 && !core.authRequired()) {
+            throw err("ERR AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        }
+        if (!checkPassword(user, pass)) {
+            throw Errors.WRONGPASS;
+        }
+        c.authenticated = true;
+        c.user = user;
+        out.ok();
+    }
+
+    private void hello(Client c, byte[][] a, Out out) {
+        int proto = c.resp;
+        if (a.length >= 2) {
+            long v;
+            try {
+                v = Args.toLong(a[1]);
+            } catch (RedisError e) {
+                throw err("ERR Protocol version is not an integer or out of range");
+            }
+            if (v < 2 || v > 3) {
+                throw err("NOPROTO unsupported protocol version");
+            }
+            proto = (int) v;
+        }
+        String authUser = null;
+        String authPass = null;
+        String setName = null;
+        for (int i = 2; i < a.length; i++) {
+            int left = a.length - i - 1;
+            if (Args.is(a[i], "auth") && left >= 2) {
+                authUser = Args.str(a[i + 1]);
+                authPass = Args.str(a[i + 2]);
+                i += 2;
+            } else if (Args.is(a[i], "setname") && left >= 1) {
+                setName = Args.str(a[i + 1]);
+                i += 1;
+            } else {
+                throw err("ERR Syntax error in HELLO option '" + Args.printable(Args.str(a[i]), 128) + "'");
+            }
+        }
+        if (authUser != null) {
+            if (!checkPassword(authUser, authPass)) {
+                throw Errors.WRONGPASS;
+            }
+            c.authenticated = true;
+            c.user = authUser;
+        }
+        if (!c.authenticated) {
+            throw err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+                    + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+                    + "protocol version at the same time");
+        }
+        if (setName != null) {
+            checkName(setName);
+            c.name = setName.isEmpty() ? null : setName;
+        }
+        c.resp = proto;
+        out.map(7);
+        out.bulk("server");
+        out.bulk("redis");
+        out.bulk("version");
+        out.bulk(RedisServerCore.VERSION);
+        out.bulk("proto");
+        out.integer(proto);
+        out.bulk("id");
+        out.integer(c.id);
+        out.bulk("mode");
+        out.bulk("standalone");
+        out.bulk("role");
+        out.bulk("master");
+        out.bulk("modules");
+        out.array(0);
+    }
+
+    private static void checkName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw err("ERR Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    private void ping(Client c, byte[][] a, Out out) {
+        if (a.length > 2) {
+            throw Errors.wrongArity("ping");
+        }
+        if (c.resp == 2 && c.subscriptions() > 0) {
+            out.array(2);
+            out.bulk(PONG);
+            out.bulk(a.length == 2 ? a[1] : EMPTY);
+            return;
+        }
+        if (a.length == 2) {
+            out.bulk(a[1]);
+        } else {
+            out.simple("PONG");
+        }
+    }
+
+    private void select(Client c, byte[][] a, Out out) {
+        long idx = Args.toLong(a[1]);
+        if (idx < 0 || idx >= core.dbCount()) {
+            throw Errors.DB_RANGE;
+        }
+        c.db = (int) idx;
+        out.ok();
+    }
+
+    private void quit(Client c, byte[][] a, Out out) {
+        out.ok();
+        if (c.conn() != null) {
+            c.conn().closeAfterReply();
+        }
+    }
+
+    private void reset(Client c, byte[][] a, Out out) {
+        TxCommands.discard(c);
+        core.pubsub.unsubscribeAll(c, null);
+        c.db = 0;
+        c.resp = 2;
+        c.name = null;
+        c.user = "default";
+        c.authenticated = !core.authRequired();
+        out.simple("RESET");
+    }
+
+    private void time(Client c, byte[][] a, Out out) {
+        long micros = core.nowMicros();
+        out.array(2);
+        out.bulk(Long.toString(Math.floorDiv(micros, 1_000_000L)));
+        out.bulk(Long.toString(Math.floorMod(micros, 1_000_000L)));
+    }
+
+    private void flushOption(byte[][] a) {
+        if (a.length > 2 || (a.length == 2 && !Args.is(a[1], "async") && !Args.is(a[1], "sync"))) {
+            throw Errors.SYNTAX;
+        }
+    }
+
+    private void flushdb(Client c, byte[][] a, Out out) {
+        flushOption(a);
+        Db db = c.db();
+        db.modifiedAll();
+        db.clear();
+        out.ok();
+    }
+
+    private void flushall(Client c, byte[][] a, Out out) {
+        flushOption(a);
+        core.flushAll();
+        out.ok();
+    }
+
+    private void waitCmd(Client c, byte[][] a, Out out) {
+        long n = Args.toLong(a[1]);
+        long timeout = Args.toLong(a[2]);
+        if (timeout < 0) {
+            throw err("ERR timeout is negative");
+        }
+        out.integer(0); // no replicas: every WAIT is satisfied by zero of them
+    }
+
+    private void clientSetname(Client c, byte[][] a, Out out) {
+        String name = Args.str(a[2]);
+        checkName(name);
+        c.name = name.isEmpty() ? null : name;
+        out.ok();
+    }
+
+    private void clientSetinfo(Client c, byte[][] a, Out out) {
+        String attr = Args.lower(a[2]);
+        String value = Args.str(a[3]);
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch < '!' || ch > '~') {
+                throw err("ERR " + attr + " cannot contain spaces, newlines or special characters.");
+            }
+        }
+        if (attr.equals("lib-name")) {
+            c.libName = value;
+        } else if (attr.equals("lib-ver")) {
+            c.libVer = value;
+        } else {
+            throw err("ERR Unrecognized option '" + Args.str(a[2]) + "'");
+        }
+        out.ok();
+    }
+
+    String clientLine(Client c) {
+        long now = System.currentTimeMillis();
+        Conn conn = c.conn();
+        String flags = c.multi != null ? "x" : c.subscriptions() > 0 ? "P" : conn != null && conn.block != null ? "b" : "N";
+        return "id=" + c.id + " addr=" + (conn == null ? "" : conn.addr) + " laddr=" + (conn == null ? "" : conn.laddr)
+                + " fd=" + (7 + c.id) + " name=" + (c.name == null ? "" : c.name)
+                + " age=" + (now - c.createdMillis) / 1000 + " idle=" + (now - c.lastActiveMillis) / 1000
+                + " flags=" + flags + " db=" + c.db
+                + " sub=" + (c.channels == null ? 0 : c.channels.size())
+                + " psub=" + (c.patterns == null ? 0 : c.patterns.size()) + " ssub=0"
+                + " multi=" + (c.multi == null ? -1 : c.multi.size())
+                + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=0"
+                + " events=r cmd=" + c.lastCmd + " user=" + c.user + " redir=-1 resp=" + c.resp
+                + " lib-name=" + (c.libName == null ? "" : c.libName) + " lib-ver=" + (c.libVer == null ? "" : c.libVer);
+    }
+
+    private void clientList(Client c, byte[][] a, Out out) {
+        List<Long> ids = null;
+        String type = null;
+        for (int i = 2; i < a.length; i++) {
+            if (Args.is(a[i], "type") && i + 1 < a.length) {
+                type = Args.lower(a[++i]);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw err("ERR Unknown client type '" + Args.str(a[i]) + "'");
+                }
+            } else if (Args.is(a[i], "id") && i + 1 < a.length) {
+                ids = new ArrayList<>();
+                for (i++; i < a.length; i++) {
+                    long id = Args.parseLongOrMin(a[i], 0, a[i].length);
+                    if (id <= 0) {
+                        throw err("ERR Invalid client ID");
+                    }
+                    ids.add(id);
+                }
+            } else {
+                throw Errors.SYNTAX;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Conn x : core.conns.values()) {
+            if (ids != null && !ids.contains(x.id)) {
+                continue;
+            }
+            if (type != null) {
+                boolean pub = x.subscriptions() > 0;
+                if (type.equals("pubsub") != pub || type.equals("master") || type.startsWith("repl") || type.equals("slave")) {
+                    continue;
+                }
+            }
+            sb.append(clientLine(x)).append('\n');
+        }
+        out.verbatim(sb.toString());
+    }
+
+    private void clientKill(Client c, byte[][] a, Out out) {
+        if (a.length == 3) {
+            String addr = Args.str(a[2]);
+            for (Conn x : core.conns.values()) {
+                if (x.addr.equals(addr)) {
+                    kill(c, x);
+                    out.ok();
+                    return;
+                }
+            }
+            throw Errors.NO_SUCH_CLIENT;
+        }
+        if ((a.length - 2) % 2 != 0) {
+            throw Errors.SYNTAX;
+        }
+        Long id = null;
+        String addr = null;
+        String laddr = null;
+        String user = null;
+        String type = null;
+        boolean skipMe = true;
+        for (int i = 2; i < a.length; i += 2) {
+            byte[] v = a[i + 1];
+            if (Args.is(a[i], "id")) {
+                long x = Args.parseLongOrMin(v, 0, v.length);
+                if (x <= 0) {
+                    throw err("ERR client-id should be greater than 0");
+                }
+                id = x;
+            } else if (Args.is(a[i], "addr")) {
+                addr = Args.str(v);
+            } else if (Args.is(a[i], "laddr")) {
+                laddr = Args.str(v);
+            } else if (Args.is(a[i], "user")) {
+                user = Args.str(v);
+            } else if (Args.is(a[i], "type")) {
+                type = Args.lower(v);
+            } else if (Args.is(a[i], "skipme")) {
+                if (Args.is(v, "yes")) {
+                    skipMe = true;
+                } else if (Args.is(v, "no")) {
+                    skipMe = false;
+                } else {
+                    throw Errors.SYNTAX;
+                }
+            } else if (Args.is(a[i], "maxage")) {
+                Args.toLong(v);
+            } else {
+                throw Errors.SYNTAX;
+            }
+        }
+        long killed = 0;
+        for (Conn x : new ArrayList<>(core.conns.values())) {
+            if ((id != null && x.id != id) || (addr != null && !x.addr.equals(addr))
+                    || (laddr != null && !x.laddr.equals(laddr)) || (user != null && !x.user.equals(user))
+                    || (type != null && type.equals("pubsub") != (x.subscriptions() > 0))
+                    || (skipMe && x == c.conn())) {
+                continue;
+            }
+            kill(c, x);
+            killed++;
+        }
+        out.integer(killed);
+    }
+
+    private void kill(Client self, Conn victim) {
+        if (victim == self.conn()) {
+            victim.closeAfterReply();
+        } else {
+            victim.ch.close();
+        }
+    }
+
+    private static final Map<String, String> CONFIG_DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        CONFIG_DEFAULTS.put("maxmemory", "0");
+        CONFIG_DEFAULTS.put("maxmemory-policy", "noeviction");
+        CONFIG_DEFAULTS.put("timeout", "0");
+        CONFIG_DEFAULTS.put("save", "");
+        CONFIG_DEFAULTS.put("appendonly", "no");
+        CONFIG_DEFAULTS.put("notify-keyspace-events", "");
+        CONFIG_DEFAULTS.put("proto-max-bulk-len", Long.toString(Conn.MAX_BULK));
+        CONFIG_DEFAULTS.put("cluster-enabled", "no");
+        CONFIG_DEFAULTS.put("hz", "10");
+    }
+
+    private Map<String, String> configValues() {
+        Map<String, String> m = new LinkedHashMap<>(CONFIG_DEFAULTS);
+        m.put("databases", Integer.toString(core.dbCount()));
+        m.put("port", Integer.toString(core.port()));
+        m.put("bind", core.config.bindAddress());
+        m.put("requirepass", core.config.requirePass() == null ? "" : core.config.requirePass());
+        m.put("busy-reply-threshold", Long.toString(core.config.busyThreshold().toMillis()));
+        m.put("lua-time-limit", Long.toString(core.config.busyThreshold().toMillis()));
+        m.putAll(configOverrides);
+        return m;
+    }
+
+    private final Map<String, String> configOverrides = new LinkedHashMap<>();
+
+    private void configGet(Client c, byte[][] a, Out out) {
+        Map<String, String> values = configValues();
+        Map<String, String> found = new LinkedHashMap<>();
+        for (int i = 2; i < a.length; i++) {
+            byte[] p = Args.bytes(Args.lower(a[i]));
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (Glob.matches(p, Args.bytes(e.getKey()))) {
+                    found.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        out.map(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            out.bulk(e.getKey());
+            out.bulk(e.getValue());
+        }
+    }
+
+    private void configSet(Client c, byte[][] a, Out out) {
+        if (a.length % 2 != 0) {
+            throw Errors.wrongArity("config|set");
+        }
+        for (int i = 2; i < a.length; i += 2) {
+            String name = Args.lower(a[i]);
+            if (!name.equals("notify-keyspace-events") && !name.equals("maxmemory-policy") && !name.equals("timeout")
+                    && !name.equals("save") && !name.equals("appendonly")) {
+                throw err("ERR Unknown option or number of arguments for CONFIG SET - '" + Args.str(a[i]) + "'");
+            }
+        }
+        for (int i = 2; i < a.length; i += 2) {
+            configOverrides.put(Args.lower(a[i]), Args.str(a[i + 1]));
+        }
+        out.ok();
+    }
+
+    private void info(Client c, byte[][] a, Out out) {
+        List<String> sections = new ArrayList<>();
+        if (a.length == 1) {
+            sections.addAll(List.of("server", "clients", "memory", "stats", "replication", "keyspace"));
+        } else {
+            for (int i = 1; i < a.length; i++) {
+                String s = Args.lower(a[i]);
+                if (s.equals("all") || s.equals("everything") || s.equals("default")) {
+                    sections.addAll(List.of("server", "clients", "memory", "stats", "replication", "keyspace"));
+                } else {
+                    sections.add(s);
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String s : sections) {
+            String body = section(s);
+            if (body == null) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append("\r\n");
+            }
+            sb.append(body);
+        }
+        out.verbatim(sb.toString());
+    }
+
+    private String section(String s) {
+        StringBuilder b = new StringBuilder();
+        switch (s) {
+            case "server" -> {
+                b.append("# Server\r\n");
+                b.append("redis_version:").append(RedisServerCore.VERSION).append("\r\n");
+                b.append("redis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:distlock-embedded\r\n");
+                b.append("redis_mode:standalone\r\n");
+                b.append("os:").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch")).append("\r\n");
+                b.append("arch_bits:64\r\nmultiplexing_api:netty\r\n");
+                b.append("process_id:").append(ProcessHandle.current().pid()).append("\r\n");
+                b.append("run_id:").append(Long.toHexString(System.identityHashCode(core))).append("\r\n");
+                b.append("tcp_port:").append(core.port()).append("\r\n");
+                b.append("server_time_usec:").append(core.nowMicros()).append("\r\n");
+                b.append("uptime_in_seconds:").append(core.uptimeSeconds()).append("\r\n");
+                b.append("uptime_in_days:").append(core.uptimeSeconds() / 86400).append("\r\n");
+                b.append("hz:10\r\nconfigured_hz:10\r\nexecutable:embedded\r\nconfig_file:\r\nio_threads_active:0\r\n");
+            }
+            case "clients" -> {
+                b.append("# Clients\r\n");
+                b.append("connected_clients:").append(core.conns.size()).append("\r\n");
+                b.append("cluster_connections:0\r\nmaxclients:10000\r\n");
+                b.append("blocked_clients:").append(core.blockedCount()).append("\r\n");
+                b.append("tracking_clients:0\r\nclients_in_timeout_table:").append(core.blockedCount()).append("\r\n");
+            }
+            case "memory" -> {
+                Runtime rt = Runtime.getRuntime();
+                long used = rt.totalMemory() - rt.freeMemory();
+                b.append("# Memory\r\nused_memory:").append(used).append("\r\n");
+                b.append("maxmemory:0\r\nmaxmemory_policy:noeviction\r\n");
+                b.append("number_of_cached_scripts:").append(core.scripting.cached()).append("\r\n");
+            }
+            case "stats" -> {
+                b.append("# Stats\r\n");
+                b.append("total_connections_received:").append(core.totalConnections).append("\r\n");
+                b.append("total_commands_processed:").append(core.totalCommands).append("\r\n");
+                b.append("pubsub_channels:").append(core.pubsub.channels.size()).append("\r\n");
+                b.append("pubsub_patterns:").append(core.pubsub.patterns.size()).append("\r\n");
+            }
+            case "replication" -> {
+                b.append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n");
+                b.append("master_failover_state:no-failover\r\n");
+                b.append("master_replid:0000000000000000000000000000000000000000\r\n");
+                b.append("master_replid2:0000000000000000000000000000000000000000\r\n");
+                b.append("master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n");
+            }
+            case "keyspace" -> {
+                b.append("# Keyspace\r\n");
+                for (int i = 0; i < core.dbCount(); i++) {
+                    Db d = core.db(i);
+                    if (d.size() > 0) {
+                        b.append("db").append(i).append(":keys=").append(d.size()).append(",expires=")
+                                .append(d.expiresCount()).append(",avg_ttl=0\r\n");
+                    }
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+        return b.toString();
+    }
+}
