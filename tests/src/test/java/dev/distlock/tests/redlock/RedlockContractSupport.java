@@ -1,0 +1,40 @@
+package dev.distlock.tests.redlock;
+
+import dev.distlock.LockClient;
+import dev.distlock.LockClients;
+import dev.distlock.LockConfig;
+import dev.distlock.tests.contract.MutexContract;
+import java.util.List;
+
+/**
+ * The contract suite on Redlock: a lease is broken by deleting the lock key on every node (a
+ * majority must have had it), and leftovers are the wake-up channel's subscribers on all nodes.
+ */
+abstract class RedlockContractSupport extends MutexContract {
+    /** The nodes under test. */
+    protected abstract RedlockNodes nodes();
+
+    /** Per-node timeouts generous enough for a loaded machine. */
+    static final String PARAMS = "nodeTimeout=250ms";
+
+    @Override
+    protected LockClient newClient(LockConfig config) {
+        return LockClients.connect(nodes().uri(PARAMS), config);
+    }
+
+    @Override
+    protected void breakLease(String name) {
+        RedlockNodes n = nodes();
+        long deleted = n.sum(i -> (Long) n.call(i, "DEL", RedlockNodes.LAYOUT.lockKey(name)));
+        if (deleted < n.size() / 2 + 1) {
+            throw new AssertionError("lock " + name + " was held on only " + deleted + " nodes");
+        }
+    }
+
+    @Override
+    protected int leftovers(String name) {
+        RedlockNodes n = nodes();
+        return Math.toIntExact(n.sum(i -> ((Number) ((List<?>) n.call(i, "PUBSUB", "NUMSUB",
+                RedlockNodes.LAYOUT.channel(name))).get(1)).longValue()));
+    }
+}
