@@ -198,7 +198,11 @@ public final class RedlockDriver implements LockDriver {
                 throw new IllegalArgumentException("redlock URI database must be a number >= 0, was '" + path + "'");
             }
         }
-        ClientResources resources = DefaultClientResources.builder().build();
+        // Reconnect fast (at most a second apart): a node back from a restart should count again soon.
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(io.lettuce.core.resource.Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1),
+                        2, TimeUnit.MILLISECONDS))
+                .build();
         RedisClient client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).tcpNoDelay(true)
@@ -390,6 +394,8 @@ public final class RedlockDriver implements LockDriver {
         int taken;
         int failed;
         boolean decided;
+        /** Whether the attempt ended at its deadline (nodes still silent then timed out). */
+        boolean timedOut;
         ScheduledFuture<?> deadline;
 
         Attempt(Acquisition acq) {
@@ -406,8 +412,10 @@ public final class RedlockDriver implements LockDriver {
                 if (sb.length() > 0) {
                     sb.append("; ");
                 }
-                sb.append(nodes.get(i).address).append(' ').append(answer[i] != null ? answer[i]
-                        : "timeout (no answer within " + TimeUnit.NANOSECONDS.toMillis(acq.attemptTimeoutNanos) + " ms)");
+                String silent = timedOut
+                        ? "timeout (no answer within " + TimeUnit.NANOSECONDS.toMillis(acq.attemptTimeoutNanos) + " ms)"
+                        : "no answer yet (a majority was already out of reach)";
+                sb.append(nodes.get(i).address).append(' ').append(answer[i] != null ? answer[i] : silent);
             }
             return sb.toString();
         }
@@ -438,7 +446,12 @@ public final class RedlockDriver implements LockDriver {
         attempts.incrementAndGet();
         Attempt at = new Attempt(acq);
         try {
-            at.deadline = scheduler.schedule(() -> decide(at), acq.attemptTimeoutNanos, TimeUnit.NANOSECONDS);
+            at.deadline = scheduler.schedule(() -> {
+                synchronized (at) {
+                    at.timedOut = true;
+                }
+                decide(at);
+            }, acq.attemptTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             acq.future.completeExceptionally(new IllegalStateException("lock client (" + describe + ") is closed"));
             return;
@@ -632,18 +645,22 @@ public final class RedlockDriver implements LockDriver {
         int granted;
         int taken;
         int failed;
+        int silent;
         long maxTtlMillis = -1;
         synchronized (at) {
             granted = at.granted;
             taken = at.taken;
-            failed = nodes.size() - at.granted - at.taken;
+            silent = nodes.size() - at.granted - at.taken - at.failed;
+            // Silent nodes failed if the deadline passed; else they might have said "taken".
+            failed = at.failed + (at.timedOut ? silent : 0);
+            silent = at.timedOut ? 0 : silent;
             for (int i = 0; i < at.state.length; i++) {
                 if (at.state[i] == TAKEN) {
                     maxTtlMillis = Math.max(maxTtlMillis, at.reply[i]);
                 }
             }
         }
-        boolean unavailable = why != null || (failed > 0 && granted + taken < quorum);
+        boolean unavailable = why != null || (failed > 0 && granted + taken + silent < quorum);
         long remaining = acq.request.remainingNanos();
         if (remaining == 0) {
             leave(acq);

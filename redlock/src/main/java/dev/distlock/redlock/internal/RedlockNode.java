@@ -33,6 +33,10 @@ final class RedlockNode {
         }
     }
 
+    private static final java.util.List<dev.distlock.redis.internal.RedisScript> SCRIPTS = java.util.List.of(
+            RedlockScripts.ACQUIRE, RedlockScripts.UNDO, RedlockScripts.RAISE_FENCE,
+            dev.distlock.redis.internal.LockScripts.RELEASE, dev.distlock.redis.internal.LockScripts.RENEW);
+
     final int index;
     final String address;
     final RedisURI uri;
@@ -59,9 +63,15 @@ final class RedlockNode {
                     return;
                 }
                 connection = c;
-                commands = c.async();
+                RedisAsyncCommands<String, String> async = c.async();
+                // Load the scripts ahead of the first acquire (queued before it on this connection),
+                // so the first attempt is not slowed by a NOSCRIPT round trip.
+                for (dev.distlock.redis.internal.RedisScript s : SCRIPTS) {
+                    async.scriptLoad(s.body());
+                }
+                commands = async;
             } else {
-                lastError = describe(err);
+                lastError = rootMessage(err);
             }
         });
     }
@@ -107,19 +117,9 @@ final class RedlockNode {
         return pubsub;
     }
 
+    /** Marks the node closed; the client's shutdown closes its connections. */
     void close() {
         closed = true;
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            c.closeAsync();
-        }
-        CompletableFuture<StatefulRedisPubSubConnection<String, String>> p;
-        synchronized (this) {
-            p = pubsub;
-        }
-        if (p != null) {
-            p.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-        }
     }
 
     /** What a failure looked like from this node, for messages: timeout, refused, or an error. */
@@ -133,14 +133,17 @@ final class RedlockNode {
         }
         if (c instanceof RedisConnectionException || c instanceof ConnectException
                 || (c.getMessage() != null && c.getMessage().contains("not connected"))) {
-            Throwable root = c;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return "refused (" + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName())
-                    + ")";
+            return "refused (" + rootMessage(c) + ")";
         }
         return "error (" + (c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName()) + ")";
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = unwrap(t);
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     static Throwable unwrap(Throwable t) {
