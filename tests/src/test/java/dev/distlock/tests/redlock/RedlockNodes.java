@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.distlock.embedded.EmbeddedRedisServer;
 import dev.distlock.embedded.RedisProcess;
 import dev.distlock.redis.RedisKeyLayout;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ObjectOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -18,6 +25,8 @@ final class RedlockNodes implements AutoCloseable {
 
     final List<RedisProcess> processes = new ArrayList<>();
     final List<EmbeddedRedisServer> embedded = new ArrayList<>();
+    private final java.util.Map<Integer, StatefulRedisConnection<String, String>> connections = new java.util.HashMap<>();
+    private RedisClient lettuce;
 
     private RedlockNodes() {
     }
@@ -68,18 +77,23 @@ final class RedlockNodes implements AutoCloseable {
         return params == null || params.isEmpty() ? sb.toString() : sb + "?" + params;
     }
 
-    /** Runs a command on node {@code i} through a fresh connection. */
+    /** Runs a command on node {@code i} (embedded nodes through one cached connection each). */
     Object call(int i, String... args) {
         if (!processes.isEmpty()) {
             return processes.get(i).call(args);
         }
-        try (var client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + embedded.get(i).port());
-                var conn = client.connect()) {
-            return conn.sync().dispatch(io.lettuce.core.protocol.CommandType.valueOf(args[0].toUpperCase()),
-                    new io.lettuce.core.output.ObjectOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
-                            .addValues(List.of(args).subList(1, args.length)));
+        StatefulRedisConnection<String, String> c;
+        synchronized (connections) {
+            c = connections.computeIfAbsent(i, k -> {
+                if (lettuce == null) {
+                    lettuce = RedisClient.create();
+                }
+                return lettuce.connect(RedisURI.create("redis://127.0.0.1:" + embedded.get(k).port()));
+            });
         }
+        return c.sync().dispatch(CommandType.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)),
+                new ObjectOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).addValues(List.of(args).subList(1, args.length)));
     }
 
     /** Applies {@code f} to every node index and sums the results. */
@@ -109,6 +123,9 @@ final class RedlockNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lettuce != null) {
+            lettuce.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        }
         for (RedisProcess p : processes) {
             p.close();
         }
