@@ -59,6 +59,24 @@ public interface LockClient extends AutoCloseable {
     void removeLeaseLostListener(LeaseLostListener listener);
 
     /**
+     * Registers a listener told of every acquisition, release, failed acquisition and lost
+     * lease of this client's locks (see {@link LockListener} for the threads it is called on).
+     * Registering the same listener twice makes it hear of everything twice.
+     *
+     * @param listener the listener
+     * @throws IllegalArgumentException if {@code listener} is null
+     */
+    void addListener(LockListener listener);
+
+    /**
+     * Removes one registration of a listener added with {@link #addListener}; does nothing if it
+     * is not registered.
+     *
+     * @param listener the listener
+     */
+    void removeListener(LockListener listener);
+
+    /**
      * Closes the client: stops the watchdog, releases the locks it still holds (their holders
      * are told with {@link LossReason#CLIENT_CLOSED}) and closes the connections. Calling it
      * again does nothing. After it, {@link #mutex} and the operations of existing handles throw

@@ -88,6 +88,14 @@ public final class EmbeddedStoreExtension
         }
     }
 
+    /**
+     * Skips the class when a class-level injection point needs a missing redis-server, then
+     * fills the static {@code @EmbeddedStore} fields.
+     *
+     * @param context the class's context
+     * @throws ExtensionConfigurationException if a field is misdeclared (wrong type, final,
+     *                                         {@code fresh} on a static field, misplaced attribute)
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
@@ -113,6 +121,13 @@ public final class EmbeddedStoreExtension
         }
     }
 
+    /**
+     * Fills class-scoped instance fields as soon as the test instance exists.
+     *
+     * @param testInstance the new test instance
+     * @param context      the current context
+     * @throws ExtensionConfigurationException if a field is misdeclared
+     */
     @Override
     public void postProcessTestInstance(Object testInstance, ExtensionContext context) {
         // Class-scoped instance fields are ready for @BeforeAll methods of PER_CLASS tests too;
@@ -126,6 +141,13 @@ public final class EmbeddedStoreExtension
         }
     }
 
+    /**
+     * Skips the test when it needs a missing redis-server, then fills the instance fields
+     * (fresh ones with new stores).
+     *
+     * @param context the test method's context
+     * @throws ExtensionConfigurationException if a field is misdeclared
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
         List<Class<?>> needs = new ArrayList<>();
@@ -152,11 +174,29 @@ public final class EmbeddedStoreExtension
         }
     }
 
+    /**
+     * Claims parameters of the supported store types (annotated or not).
+     *
+     * @param parameterContext the parameter
+     * @param extensionContext the current context
+     * @return true for a supported type
+     */
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         return TYPES.contains(parameterContext.getParameter().getType());
     }
 
+    /**
+     * Returns the class-scoped store for the parameter, or a fresh one for
+     * {@code @EmbeddedStore(fresh = true)}, starting it if needed.
+     *
+     * @param parameterContext the parameter
+     * @param context          the current context
+     * @return the started store
+     * @throws ParameterResolutionException    if redis-server is missing for a constructor
+     *                                         parameter, or {@code fresh} is used outside a test method
+     * @throws ExtensionConfigurationException if the annotation's attributes do not fit the type
+     */
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
         Parameter p = parameterContext.getParameter();

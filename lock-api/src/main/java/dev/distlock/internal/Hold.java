@@ -31,6 +31,8 @@ final class Hold implements HeldLock {
 
     /** Re-entry count; owner thread only. */
     int count;
+    /** {@link System#nanoTime()} when the hold was granted, for the hold time told to listeners. */
+    long acquiredAtNanos;
     /** Clock reading until which the lease is known valid. */
     volatile long validUntilNanos;
     /** Clock reading at which the watchdog should renew next. */

@@ -1,5 +1,6 @@
 package dev.distlock.internal;
 
+import dev.distlock.AcquireFailure;
 import dev.distlock.BackendUnavailableException;
 import dev.distlock.LeaseLostEvent;
 import dev.distlock.LeaseLostListener;
@@ -7,6 +8,7 @@ import dev.distlock.LockClient;
 import dev.distlock.LockClock;
 import dev.distlock.LockConfig;
 import dev.distlock.LockException;
+import dev.distlock.LockListener;
 import dev.distlock.LockLostException;
 import dev.distlock.LossReason;
 import dev.distlock.Mutex;
@@ -18,6 +20,7 @@ import dev.distlock.spi.LockDriver;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * timeouts; cancels a driver's pending acquire on interrupt or overrun (and releases a grant that
  * arrives anyway); and reports lost holds to listeners on one event thread.
  *
+ * <p>{@link LockListener}s live in a copy-on-write array: the lock and unlock paths read one
+ * volatile field and, when it is empty, do nothing more; with listeners they call them in place
+ * with primitive arguments (no event objects).
+ *
  * <p>Not part of the API: backends reach it through
  * {@link dev.distlock.spi.LockDrivers#newClient}. Thread-safe.
  */
@@ -61,6 +68,9 @@ public final class StandardLockClient implements LockClient, DriverContext {
     private final long commandTimeoutNanos;
     private final Map<HoldKey, Hold> holds = new ConcurrentHashMap<>();
     private final List<LeaseLostListener> listeners = new CopyOnWriteArrayList<>();
+    private static final LockListener[] NO_LISTENERS = new LockListener[0];
+    /** Copy-on-write; written under {@code this}. */
+    private volatile LockListener[] lockListeners = NO_LISTENERS;
     private final ExecutorService events;
     private final LeaseRenewer renewer;
     private volatile boolean closed;
@@ -144,6 +154,31 @@ public final class StandardLockClient implements LockClient, DriverContext {
         listeners.remove(listener);
     }
 
+    @Override
+    public synchronized void addListener(LockListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        LockListener[] old = lockListeners;
+        LockListener[] now = Arrays.copyOf(old, old.length + 1);
+        now[old.length] = listener;
+        lockListeners = now;
+    }
+
+    @Override
+    public synchronized void removeListener(LockListener listener) {
+        LockListener[] old = lockListeners;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] == listener) {
+                LockListener[] now = new LockListener[old.length - 1];
+                System.arraycopy(old, 0, now, 0, i);
+                System.arraycopy(old, i + 1, now, i, old.length - i - 1);
+                lockListeners = now;
+                return;
+            }
+        }
+    }
+
     LockClock clock() {
         return clock;
     }
@@ -186,18 +221,30 @@ public final class StandardLockClient implements LockClient, DriverContext {
         boolean fixed = lease != null;
         long leaseMillis = fixed ? lease.toMillis() : config.leaseTime().toMillis();
         String ownerId = ownerId(me);
-        AcquireRequest request = new AcquireRequest(name, ownerId, leaseMillis, fixed, waitNanos, System.nanoTime());
-        CompletableFuture<Grant> pending;
+        long startNanos = System.nanoTime();
+        AcquireRequest request = new AcquireRequest(name, ownerId, leaseMillis, fixed, waitNanos, startNanos);
+        Grant grant;
         try {
-            pending = driver.acquire(request);
+            CompletableFuture<Grant> pending;
+            try {
+                pending = driver.acquire(request);
+            } catch (RuntimeException e) {
+                throw translate(e, "acquire lock '" + name + "'");
+            }
+            grant = awaitGrant(name, pending, waitNanos, interruptible, ownerId, leaseMillis, fixed);
+        } catch (InterruptedException e) {
+            fireAcquireFailed(name, AcquireFailure.INTERRUPTED, startNanos, e);
+            throw e;
         } catch (RuntimeException e) {
-            throw translate(e, "acquire lock '" + name + "'");
+            fireAcquireFailed(name, AcquireFailure.ERROR, startNanos, e);
+            throw e;
         }
-        Grant grant = awaitGrant(name, pending, waitNanos, interruptible, ownerId, leaseMillis, fixed);
         if (grant == null) {
+            fireAcquireFailed(name, AcquireFailure.TIMED_OUT, startNanos, null);
             return null;
         }
         Hold hold = new Hold(this, name, me, ownerId, grant, leaseMillis, fixed);
+        hold.acquiredAtNanos = System.nanoTime();
         hold.count = 1;
         hold.validUntilNanos = grant.leaseStartNanos() + hold.leaseNanos - driver.driftNanos(hold.leaseNanos);
         holds.put(key, hold);
@@ -209,7 +256,48 @@ public final class StandardLockClient implements LockClient, DriverContext {
             ensureOpen();
         }
         renewer.register(hold);
+        LockListener[] ls = lockListeners;
+        if (ls.length != 0) {
+            long waited = hold.acquiredAtNanos - startNanos;
+            for (LockListener l : ls) {
+                try {
+                    l.acquired(name, grant.fencingToken(), waited);
+                } catch (RuntimeException e) {
+                    log.warn("lock listener {} failed on acquired('{}')", l, name, e);
+                }
+            }
+        }
         return hold;
+    }
+
+    private void fireAcquireFailed(String name, AcquireFailure failure, long startNanos, Throwable cause) {
+        LockListener[] ls = lockListeners;
+        if (ls.length == 0) {
+            return;
+        }
+        long waited = System.nanoTime() - startNanos;
+        for (LockListener l : ls) {
+            try {
+                l.acquireFailed(name, failure, waited, cause);
+            } catch (RuntimeException e) {
+                log.warn("lock listener {} failed on acquireFailed('{}')", l, name, e);
+            }
+        }
+    }
+
+    private void fireReleased(Hold hold) {
+        LockListener[] ls = lockListeners;
+        if (ls.length == 0) {
+            return;
+        }
+        long held = System.nanoTime() - hold.acquiredAtNanos;
+        for (LockListener l : ls) {
+            try {
+                l.released(hold.name, hold.grant.fencingToken(), held);
+            } catch (RuntimeException e) {
+                log.warn("lock listener {} failed on released('{}')", l, hold.name, e);
+            }
+        }
     }
 
     private void checkNotLost(Hold held) {
@@ -299,6 +387,15 @@ public final class StandardLockClient implements LockClient, DriverContext {
         }
         holds.remove(key, hold);
         renewer.cancel(hold);
+        try {
+            release(name, hold);
+        } finally {
+            fireReleased(hold);
+        }
+    }
+
+    /** Ends a hold whose count reached zero: report a known loss, or release it on the store. */
+    private void release(String name, Hold hold) {
         if (hold.loss() == null && clock.nanoTime() - hold.validUntilNanos >= 0) {
             hold.markLost(LossReason.EXPIRED, null);
         }
@@ -387,6 +484,7 @@ public final class StandardLockClient implements LockClient, DriverContext {
         LeaseLostEvent event = new LeaseLostEvent(hold.name, hold.grant.fencingToken(), hold.owner, reason, cause);
         List<LeaseLostListener> targets = new ArrayList<>(holdListeners);
         targets.addAll(listeners);
+        targets.addAll(Arrays.asList(lockListeners));
         if (targets.isEmpty()) {
             return;
         }

@@ -297,7 +297,7 @@ public final class RedisServerCore implements FaultControl {
     // ------------------------------------------------------------------ connections
 
     void connected(Conn c) {
-        if (closed || refusing) {
+        if (closed) {
             c.ch.close();
             return;
         }
@@ -713,7 +713,11 @@ public final class RedisServerCore implements FaultControl {
                 loanThread = null;
             }
             Reply result = r;
-            loop.execute(() -> endLoan(owner, result));
+            try {
+                loop.execute(() -> endLoan(owner, result));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server was closed while the script ran
+            }
         });
     }
 
@@ -821,6 +825,18 @@ public final class RedisServerCore implements FaultControl {
         serverChannel = null;
         if (sc != null) {
             sc.close().syncUninterruptibly();
+            settleSelector();
+        }
+    }
+
+    /**
+     * Waits until the event loop has gone through another select: the JDK closes the socket of
+     * a channel that was registered with a selector only then, so before it the kernel would
+     * still accept connections on a "closed" listener.
+     */
+    private void settleSelector() {
+        for (int i = 0; i < 2; i++) {
+            loop.submit(() -> { }).syncUninterruptibly();
         }
     }
 

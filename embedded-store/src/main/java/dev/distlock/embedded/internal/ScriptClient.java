@@ -6,7 +6,7 @@ package dev.distlock.embedded.internal;
  */
 final class ScriptClient extends Client {
     final boolean readOnly;
-    boolean wrote;
+    volatile boolean wrote;
 
     ScriptClient(RedisServerCore core, Client caller, boolean readOnly) {
         super(core, caller.id);

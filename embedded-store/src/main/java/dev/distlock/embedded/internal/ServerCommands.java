@@ -104,7 +104,7 @@ final class ServerCommands extends Cmds {
                 cmd = parent == null || parent.subs == null ? null : parent.subs.get(parts[1]);
             }
             if (cmd == null) {
-                out.nullArray();
+                out.nullBulk();
             } else {
                 writeInfo(cmd, out);
             }
