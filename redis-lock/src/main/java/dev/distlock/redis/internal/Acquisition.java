@@ -18,6 +18,12 @@ final class Acquisition {
     final String leaseMillis;
     /** Whether it has joined a room once; touched only by the attempt chain, one step at a time. */
     boolean joined;
+    /** {@link System#nanoTime()} when the last attempt was sent; attempt chain only. */
+    long sentNanos;
+    /** When the current run of failed retries began ({@link System#nanoTime()}), or 0; attempt chain only. */
+    long failingSinceNanos;
+    /** Failed retries in the current run; attempt chain only. */
+    int failures;
 
     /** The room joined, or null while not a waiter (first attempt, or after leaving). */
     WaitRooms.Room room;

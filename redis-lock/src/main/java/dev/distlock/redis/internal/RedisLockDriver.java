@@ -74,9 +74,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What each failure does.</b>
  * <ul>
- * <li>Command timeout or dropped connection during acquire: the acquire fails with
- *     {@link BackendUnavailableException}; an abandon script is sent so that a lock taken by
- *     the lost attempt does not stay until its lease ends. Lettuce reconnects by itself.</li>
+ * <li>Command timeout or dropped connection during acquire: an abandon script is sent so that
+ *     a lock taken by the lost attempt does not stay until its lease ends (Lettuce reconnects
+ *     by itself). A first attempt then fails with {@link BackendUnavailableException} at once;
+ *     a waiter keeps waiting with a back-off (50 ms doubling to 1 s) while the failures last
+ *     less than a connect plus a command timeout and its wait is not over, then fails.</li>
  * <li>During renewal: the watchdog retries until the lease it knows of ends, then reports
  *     {@code RENEWAL_FAILED}. A renewal that finds the key gone or someone else's reports
  *     {@code RENEWAL_REJECTED} (a server restart without persistence, a failover to a replica
@@ -119,6 +121,9 @@ public final class RedisLockDriver implements LockDriver {
     static final long NO_TTL_RECHECK_MILLIS = 1_000;
     /** Largest number of keys renewed by one script call. */
     static final int MAX_RENEW_BATCH = 256;
+    /** Back-off of a waiter whose retry failed: from 50 ms, doubling, up to 1 s. */
+    static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RedisStore store;
     private final RedisClusterAsyncCommands<String, String> commands;
@@ -130,6 +135,7 @@ public final class RedisLockDriver implements LockDriver {
     private volatile LockClock clock = LockClock.system();
     private volatile String clientId = "unstarted";
     private volatile WaitRooms rooms;
+    private volatile long errorToleranceNanos = TimeUnit.SECONDS.toNanos(15);
     private volatile boolean closed;
 
     /**
@@ -155,6 +161,7 @@ public final class RedisLockDriver implements LockDriver {
     public void start(DriverContext context) {
         this.clock = context.config().clock();
         this.clientId = context.clientId();
+        this.errorToleranceNanos = context.config().connectTimeout().plus(context.config().commandTimeout()).toNanos();
         this.rooms = new WaitRooms(store, context.clientId(), scheduler, this::attempt, this::onTimer);
     }
 
@@ -178,6 +185,7 @@ public final class RedisLockDriver implements LockDriver {
             return;
         }
         long sentAt = clock.nanoTime();
+        a.sentNanos = System.nanoTime();
         CompletableFuture<Long> reply;
         try {
             reply = LockScripts.ACQUIRE.run(commands, a.keys, a.request.ownerId(), a.leaseMillis, fenceRetentionMillis);
@@ -190,13 +198,19 @@ public final class RedisLockDriver implements LockDriver {
 
     private void onAttempt(Acquisition a, long sentAt, Long reply, Throwable err) {
         if (err != null) {
-            if (outcomeUnknown(err)) {
+            boolean unknown = outcomeUnknown(err);
+            if (unknown) {
                 abandon(a);
+            }
+            if (unknown && a.joined && keepWaitingThrough(a)) {
+                return;
             }
             rooms.leave(a);
             a.future.completeExceptionally(unavailable("acquire lock '" + a.request.name() + "'", err));
             return;
         }
+        a.failingSinceNanos = 0;
+        a.failures = 0;
         long r = reply;
         if (r > 0) {
             String value = a.request.ownerId() + '#' + r;
@@ -218,17 +232,45 @@ public final class RedisLockDriver implements LockDriver {
             finishEmpty(a);
             return;
         }
+        long ttlMillis = r == 0 ? -1 : -1 - r;
+        long park = ttlMillis < 0 ? NO_TTL_RECHECK_MILLIS : Math.min(ttlMillis + 1, MAX_PARK_MILLIS);
+        long parkNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(park), remaining);
         if (!a.joined) {
             a.joined = true;
             watchCancel(a);
-            if (!rooms.join(a)) {
+            if (!rooms.join(a, parkNanos)) {
                 a.future.completeExceptionally(new IllegalStateException("lock client (" + describe + ") is closed"));
             }
             return;
         }
-        long ttlMillis = r == 0 ? -1 : -1 - r;
-        long park = ttlMillis < 0 ? NO_TTL_RECHECK_MILLIS : Math.min(ttlMillis + 1, MAX_PARK_MILLIS);
-        rooms.park(a, Math.min(TimeUnit.MILLISECONDS.toNanos(park), remaining));
+        rooms.park(a, parkNanos);
+    }
+
+    /**
+     * A waiter's retry failed in a way that may pass (timeout, connection lost): it keeps waiting
+     * with a growing back-off, unless the failures have lasted longer than a connect plus a
+     * command timeout (the server is down, not blinking) or its wait is over.
+     *
+     * @return whether the waiter goes on waiting
+     */
+    private boolean keepWaitingThrough(Acquisition a) {
+        if (a.future.isDone()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (a.failingSinceNanos == 0) {
+            a.failingSinceNanos = now;
+        } else if (now - a.failingSinceNanos > errorToleranceNanos) {
+            return false;
+        }
+        long remaining = a.request.remainingNanos();
+        if (remaining == 0) {
+            finishEmpty(a);
+            return true;
+        }
+        long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(a.failures++, 5));
+        rooms.park(a, Math.min(backoff, remaining));
+        return true;
     }
 
     /** On cancel (interrupt, overrun) leave the room at once; close() fails what is left. */

@@ -20,6 +20,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -71,7 +72,10 @@ public final class RedisStore implements AutoCloseable {
      */
     public static RedisStore connect(RedisEndpoint endpoint, LockConfig config) {
         ClientResources shared = endpoint.options().clientResources();
-        ClientResources resources = shared != null ? shared : DefaultClientResources.builder().build();
+        // Reconnect quickly (at most a second apart): a lease may only last a few renewal rounds.
+        ClientResources resources = shared != null ? shared : DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(2), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
         AbstractRedisClient client = null;
         try {
             SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true)
@@ -99,6 +103,8 @@ public final class RedisStore implements AutoCloseable {
             rc.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                     .autoReconnect(true).build());
             RedisURI uri = endpoint.redisUri(config);
+            // Behind Sentinel the URI resolves the master at every (re)connect; after a failover
+            // Sentinel demotes the old master and drops its clients, so the connection moves.
             StatefulRedisConnection<String, String> conn = await(
                     rc.connectAsync(StringCodec.UTF8, uri).toCompletableFuture(), connectTimeout, endpoint);
             return new RedisStore(endpoint, rc, uri, conn, conn.async(), resources, shared == null);

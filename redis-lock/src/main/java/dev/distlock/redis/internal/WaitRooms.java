@@ -46,6 +46,9 @@ final class WaitRooms {
         final List<Acquisition> awaitingSubscription = new ArrayList<>(2);
         int members;
         boolean subscribed;
+        /** {@link System#nanoTime()} when the subscription was confirmed, if it was. */
+        long subscribedAtNanos;
+        boolean live;
         boolean wakePending;
 
         Room(String channel) {
@@ -75,14 +78,16 @@ final class WaitRooms {
     }
 
     /**
-     * Makes {@code a} a waiter: joins (or opens) its room; it retries as soon as the room's
-     * subscription is live, so a release between its failed attempt and the subscription is
-     * not missed.
+     * Makes {@code a} a waiter: joins (or opens) its room. If the room's subscription was live
+     * before {@code a}'s failed attempt was sent, every later release will reach it, so it
+     * parks for {@code parkNanos}; otherwise it retries as soon as the subscription is live, so
+     * a release between its failed attempt and the subscription is not missed.
      *
      * @return false if the rooms are closed
      */
-    boolean join(Acquisition a) {
+    boolean join(Acquisition a, long parkNanos) {
         boolean retryNow;
+        boolean parkNow;
         synchronized (this) {
             if (closed) {
                 return false;
@@ -104,12 +109,15 @@ final class WaitRooms {
             }
             room.members++;
             a.room = room;
-            retryNow = room.subscribed;
-            if (!retryNow) {
+            parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0;
+            retryNow = !parkNow && room.subscribed;
+            if (!parkNow && !retryNow) {
                 room.awaitingSubscription.add(a);
             }
         }
-        if (retryNow) {
+        if (parkNow) {
+            park(a, parkNanos);
+        } else if (retryNow) {
             retry.accept(a);
         }
         return true;
@@ -120,6 +128,10 @@ final class WaitRooms {
         synchronized (this) {
             // Even if SUBSCRIBE failed the waiters go on, with their timers as the only wake-up.
             room.subscribed = true;
+            if (err == null) {
+                room.live = true;
+                room.subscribedAtNanos = System.nanoTime();
+            }
             go = new ArrayList<>(room.awaitingSubscription);
             room.awaitingSubscription.clear();
         }

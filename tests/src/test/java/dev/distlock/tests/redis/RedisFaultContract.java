@@ -14,11 +14,22 @@ import dev.distlock.LockLostException;
 import dev.distlock.LossReason;
 import dev.distlock.Mutex;
 import dev.distlock.redis.RedisKeyLayout;
+import dev.distlock.redis.RedisLockOptions;
+import dev.distlock.redis.internal.RedisEndpoint;
+import dev.distlock.redis.internal.RedisLockDriver;
+import dev.distlock.redis.internal.RedisStore;
+import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.DriverContext;
+import dev.distlock.spi.Grant;
+import dev.distlock.spi.HeldLock;
+import dev.distlock.spi.LockUri;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -78,10 +89,15 @@ abstract class RedisFaultContract {
         clients.forEach(LockClient::close);
     }
 
-    /** A client with a short lease and short timeouts, so that faults show within seconds. */
+    /** The lease of {@link #client()}'s locks. */
+    static final Duration LEASE = Duration.ofMillis(1500);
+    /** The command timeout of {@link #client()}: generous, the embedded server and CI machines can be slow. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(1000);
+
+    /** A client with a short lease, so that faults show within seconds. */
     protected LockClient client() {
-        LockClient c = LockClients.connect(uri(), LockConfig.builder().leaseTime(Duration.ofMillis(1000))
-                .renewInterval(Duration.ofMillis(300)).commandTimeout(Duration.ofMillis(300))
+        LockClient c = LockClients.connect(uri(), LockConfig.builder().leaseTime(LEASE)
+                .renewInterval(Duration.ofMillis(400)).commandTimeout(COMMAND_TIMEOUT)
                 .connectTimeout(Duration.ofSeconds(5)).build());
         clients.add(c);
         return c;
@@ -95,8 +111,8 @@ abstract class RedisFaultContract {
         BlockingQueue<LeaseLostEvent> lost = new LinkedBlockingQueue<>();
         Lease lease = ma.acquire(Duration.ZERO).onLost(lost::add);
         long first = lease.fencingToken();
-        stall(Duration.ofMillis(2000));
-        LeaseLostEvent event = lost.poll(3, TimeUnit.SECONDS);
+        stall(LEASE.plus(COMMAND_TIMEOUT).plusMillis(500));
+        LeaseLostEvent event = lost.poll(LEASE.toMillis() + 1500, TimeUnit.MILLISECONDS);
         assertThat(event).as("holder told of the loss during the stall").isNotNull();
         assertThat(event.reason()).isIn(LossReason.RENEWAL_FAILED, LossReason.EXPIRED);
         assertThat(lease.isValid()).isFalse();
@@ -129,7 +145,7 @@ abstract class RedisFaultContract {
         await().atMost(Duration.ofSeconds(5)).until(() -> subscribers() == 1);
         dropConnections();
         // The passing of time is the behaviour: the hold must outlive two leases on new connections.
-        long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+        long until = System.nanoTime() + LEASE.multipliedBy(2).plusMillis(200).toNanos();
         while (System.nanoTime() < until) {
             Thread.sleep(250);
             assertThat(lease.isValid()).as("hold after the connections were dropped").isTrue();
@@ -184,19 +200,54 @@ abstract class RedisFaultContract {
     @Test
     void anAcquireWhoseReplyIsLostDoesNotBlockTheNameForALease() throws Exception {
         LockClient a = LockClients.connect(uri(), LockConfig.builder().leaseTime(Duration.ofSeconds(30))
-                .commandTimeout(Duration.ofMillis(300)).build());
+                .commandTimeout(COMMAND_TIMEOUT).build());
         clients.add(a);
         Mutex m = a.mutex(name);
         call("SCRIPT", "FLUSH");
         m.lock();
         m.unlock();
-        stall(Duration.ofMillis(1000));
+        stall(COMMAND_TIMEOUT.multipliedBy(2));
         Future<Boolean> attempt = pool.submit(() -> m.tryLock());
         assertThatThrownBy(() -> attempt.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(BackendUnavailableException.class);
         // After the stall the server runs the late acquire, then the clean-up sent behind it.
         await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(0).equals(call("EXISTS", LAYOUT.lockKey(name))));
         assertThat(m.tryLock()).isTrue();
         m.unlock();
+    }
+
+    @Test
+    void aGrantThatRacesTheCancelOfItsAcquireIsGivenBack() throws Exception {
+        LockConfig config = LockConfig.builder().commandTimeout(Duration.ofSeconds(5)).build();
+        RedisLockDriver driver = new RedisLockDriver(RedisStore.connect(
+                RedisEndpoint.parse(LockUri.parse(uri()), RedisLockOptions.defaults()), config));
+        try {
+            driver.start(new DriverContext() {
+                @Override
+                public LockConfig config() {
+                    return config;
+                }
+
+                @Override
+                public String clientId() {
+                    return "race";
+                }
+
+                @Override
+                public Collection<HeldLock> heldLocks() {
+                    return List.of();
+                }
+            });
+            stall(Duration.ofMillis(500));
+            CompletableFuture<Grant> pending = driver.acquire(
+                    new AcquireRequest(name, "race:1", 30_000, false, TimeUnit.SECONDS.toNanos(10), System.nanoTime()));
+            assertThat(pending.cancel(false)).as("cancelled while the server stalls").isTrue();
+            // The stalled server runs the acquire afterwards; the driver must give the lock back.
+            await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(1).equals(call("EXISTS", LAYOUT.fenceKey(name))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(0).equals(call("EXISTS", LAYOUT.lockKey(name))));
+            assertThat(driver.waitRooms()).isZero();
+        } finally {
+            driver.close();
+        }
     }
 
     private long subscribers() {
