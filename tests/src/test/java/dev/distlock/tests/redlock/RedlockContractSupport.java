@@ -4,7 +4,6 @@ import dev.distlock.LockClient;
 import dev.distlock.LockClients;
 import dev.distlock.LockConfig;
 import dev.distlock.tests.contract.MutexContract;
-import java.util.List;
 
 /**
  * The contract suite on Redlock: a lease is broken by deleting the lock key on every node (a
@@ -25,7 +24,7 @@ abstract class RedlockContractSupport extends MutexContract {
     @Override
     protected void breakLease(String name) {
         RedlockNodes n = nodes();
-        long deleted = n.sum(i -> (Long) n.call(i, "DEL", RedlockNodes.LAYOUT.lockKey(name)));
+        long deleted = n.sum(i -> n.del(i, RedlockNodes.LAYOUT.lockKey(name)));
         if (deleted < n.size() / 2 + 1) {
             throw new AssertionError("lock " + name + " was held on only " + deleted + " nodes");
         }
@@ -34,7 +33,6 @@ abstract class RedlockContractSupport extends MutexContract {
     @Override
     protected int leftovers(String name) {
         RedlockNodes n = nodes();
-        return Math.toIntExact(n.sum(i -> ((Number) ((List<?>) n.call(i, "PUBSUB", "NUMSUB",
-                RedlockNodes.LAYOUT.channel(name))).get(1)).longValue()));
+        return Math.toIntExact(n.sum(i -> n.subscribers(i, RedlockNodes.LAYOUT.channel(name))));
     }
 }

@@ -84,7 +84,7 @@ class RedlockFaultIT {
     /** Waits until the client named {@code clientName} is connected to node {@code i} again. */
     private void awaitConnected(String clientName, int i) {
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> String.valueOf(nodes.call(i, "CLIENT", "LIST")).contains("name=" + clientName + " "));
+                .until(() -> nodes.clientList(i).contains("name=" + clientName + " "));
     }
 
     private RedisProcess node(int i) {

@@ -8,10 +8,6 @@ import dev.distlock.redis.RedisKeyLayout;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.ObjectOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -77,23 +73,38 @@ final class RedlockNodes implements AutoCloseable {
         return params == null || params.isEmpty() ? sb.toString() : sb + "?" + params;
     }
 
-    /** Runs a command on node {@code i} (embedded nodes through one cached connection each). */
-    Object call(int i, String... args) {
-        if (!processes.isEmpty()) {
-            return processes.get(i).call(args);
-        }
-        StatefulRedisConnection<String, String> c;
+    private StatefulRedisConnection<String, String> connection(int i) {
         synchronized (connections) {
-            c = connections.computeIfAbsent(i, k -> {
+            return connections.computeIfAbsent(i, k -> {
                 if (lettuce == null) {
                     lettuce = RedisClient.create();
                 }
                 return lettuce.connect(RedisURI.create("redis://127.0.0.1:" + embedded.get(k).port()));
             });
         }
-        return c.sync().dispatch(CommandType.valueOf(args[0].toUpperCase(java.util.Locale.ROOT)),
-                new ObjectOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).addValues(List.of(args).subList(1, args.length)));
+    }
+
+    /** Deletes a key on node {@code i}; returns how many keys were deleted. */
+    long del(int i, String key) {
+        return processes.isEmpty() ? connection(i).sync().del(key) : (Long) processes.get(i).call("DEL", key);
+    }
+
+    /** Reads a string key on node {@code i}. */
+    String get(int i, String key) {
+        return processes.isEmpty() ? connection(i).sync().get(key) : (String) processes.get(i).call("GET", key);
+    }
+
+    /** Counts the subscribers of a channel on node {@code i}. */
+    long subscribers(int i, String channel) {
+        if (processes.isEmpty()) {
+            return connection(i).sync().pubsubNumsub(channel).getOrDefault(channel, 0L);
+        }
+        return ((Number) ((List<?>) processes.get(i).call("PUBSUB", "NUMSUB", channel)).get(1)).longValue();
+    }
+
+    /** The {@code CLIENT LIST} text of node {@code i}. */
+    String clientList(int i) {
+        return processes.isEmpty() ? connection(i).sync().clientList() : String.valueOf(processes.get(i).call("CLIENT", "LIST"));
     }
 
     /** Applies {@code f} to every node index and sums the results. */
@@ -107,7 +118,7 @@ final class RedlockNodes implements AutoCloseable {
 
     /** The value of the lock key on node {@code i}, or null. */
     String lockValue(int i, String name) {
-        return (String) call(i, "GET", LAYOUT.lockKey(name));
+        return get(i, LAYOUT.lockKey(name));
     }
 
     /** How many nodes hold the lock key of {@code name}. */
