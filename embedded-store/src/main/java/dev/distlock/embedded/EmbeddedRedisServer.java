@@ -24,8 +24,12 @@ import java.util.Objects;
  * does: it reads a connection's bytes, decodes every complete command straight from the
  * {@code ByteBuf}, executes each one and appends its reply to the connection's output buffer,
  * which is flushed once per read batch (one {@code write} system call per batch, not per
- * command). Commands therefore run one at a time and MULTI/EXEC is atomic without locks. A
- * second acceptor thread only accepts sockets. The one exception is a Lua script: its body
+ * command). Commands therefore run one at a time and MULTI/EXEC is atomic without locks. The
+ * same thread accepts sockets and runs the timers (active expiry, blocking timeouts, faults);
+ * the transport is Netty's NIO (the native epoll jar is not on the registry this project uses;
+ * NIO already meets the speed target, see {@code bench/redis-benchmark.sh}). Blocked clients
+ * (BLPOP) and clients whose pipeline waits behind a blocking command or a script keep their
+ * decoded commands in a queue and are resumed in order. The one exception is a Lua script: its body
  * runs on a dedicated script thread while the event loop keeps doing IO but executes no other
  * command (the keyspace is handed over and handed back with a happens-before edge, so exactly
  * one thread touches the data at any time and a script stays atomic). While a script runs,
@@ -93,7 +97,11 @@ public final class EmbeddedRedisServer implements AutoCloseable {
      * @throws IllegalStateException if the server was never started
      */
     public int port() {
-        return core.port();
+        int p = core.port();
+        if (p == 0) {
+            throw new IllegalStateException("server was never started");
+        }
+        return p;
     }
 
     /**
@@ -116,8 +124,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
 
     /**
-     * Returns whether the server is accepting and serving connections (false before
-     * {@link #start()}, after {@link #close()} and while stopped by {@link RedisFaults#stop()}).
+     * Returns whether the server is listening for connections (false before {@link #start()},
+     * after {@link #close()}, while stopped by {@link RedisFaults#stop()} and while refusing
+     * connections through {@link RedisFaults#refuseConnections()} or {@link RedisFaults#partition()}).
      *
      * @return whether it is serving
      */

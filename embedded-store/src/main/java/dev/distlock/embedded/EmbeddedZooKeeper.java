@@ -64,6 +64,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     private final boolean ownsRoot;
     private final List<EmbeddedZooKeeperNode> nodes;
     private boolean started;
+    private boolean everStarted;
     private boolean closed;
 
     private EmbeddedZooKeeper(Builder config) {
@@ -150,7 +151,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      *
      * @return this instance
      * @throws IllegalStateException if the instance is closed, or if the servers did not come up
-     *                               within 30 s (a port taken meanwhile, a broken data directory)
+     *                               within 30 s (a port taken meanwhile, a broken data directory);
+     *                               a first start that fails also closes the instance
      */
     public synchronized EmbeddedZooKeeper start() {
         requireOpen();
@@ -158,12 +160,20 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             return this;
         }
         applyProcessSettings();
-        for (EmbeddedZooKeeperNode node : nodes) {
-            startNode(node);
+        try {
+            for (EmbeddedZooKeeperNode node : nodes) {
+                startNode(node);
+            }
+            started = true;
+            awaitCondition(() -> nodes.stream().allMatch(EmbeddedZooKeeperNode::serving),
+                    "ZooKeeper " + describe() + " did not serve requests");
+        } catch (RuntimeException e) {
+            if (!everStarted) {
+                close(); // nobody holds a reference after a failed `EmbeddedZooKeeper.standalone().start()`
+            }
+            throw e;
         }
-        started = true;
-        awaitCondition(() -> nodes.stream().allMatch(EmbeddedZooKeeperNode::serving),
-                "ZooKeeper " + describe() + " did not serve requests");
+        everStarted = true;
         return this;
     }
 

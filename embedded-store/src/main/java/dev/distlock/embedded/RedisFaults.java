@@ -73,6 +73,7 @@ public final class RedisFaults {
         control.acceptConnections();
     }
 
+
     /**
      * A network partition as seen by clients: new connections are refused and every open one is
      * dropped. The data stays. Undo with {@link #acceptConnections()} (or {@link #clear()}).

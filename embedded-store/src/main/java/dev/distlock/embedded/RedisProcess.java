@@ -51,12 +51,13 @@ public final class RedisProcess implements AutoCloseable {
     private static final Set<RedisProcess> LIVE = ConcurrentHashMap.newKeySet();
     /**
      * Starts the server in the background with its output in the log ($1), prints its pid, and
-     * kills it when standard input (a pipe held by this JVM) reaches end of file; exits when the
-     * server exits.
+     * kills it when standard input (a pipe held by this JVM) reaches end of file, then deletes
+     * the directory $2 if one is given; exits when the server exits.
      */
-    private static final String WRAPPER = "log=$1; shift; exec 3<&0; "
+    private static final String WRAPPER = "log=$1; cleanup=$2; shift 2; exec 3<&0; "
             + "\"$@\" </dev/null >>\"$log\" 2>&1 & child=$!; echo $child; "
-            + "( read _ignored; kill -9 $child 2>/dev/null ) <&3 & watcher=$!; "
+            + "( read _ignored; trap '' TERM; kill -9 $child 2>/dev/null; "
+            + "if [ -n \"$cleanup\" ]; then rm -rf \"$cleanup\"; fi ) <&3 & watcher=$!; "
             + "wait $child; status=$?; kill $watcher 2>/dev/null; exit $status";
     private static volatile boolean hookInstalled;
     private static volatile Optional<Path> binaryLookup;
@@ -71,6 +72,7 @@ public final class RedisProcess implements AutoCloseable {
     private ProcessHandle process;
     private boolean paused;
     private boolean closed;
+    private boolean everStarted;
 
     RedisProcess(Builder config) {
         this.config = config;
@@ -159,7 +161,8 @@ public final class RedisProcess implements AutoCloseable {
      * @return this process
      * @throws IllegalStateException if closed, if the binary is absent, or if the server exited
      *                               or did not answer within the start timeout (the message
-     *                               quotes the end of its log)
+     *                               quotes the end of its log); a first start that fails also
+     *                               closes the instance
      */
     public synchronized RedisProcess start() {
         requireOpen();
@@ -168,7 +171,8 @@ public final class RedisProcess implements AutoCloseable {
         }
         Path binary = findBinary("redis-server")
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed (not on PATH, not in /usr/bin)"));
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sh", log().toString()));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", WRAPPER, "sh", log().toString(),
+                ownsDir ? dir.toAbsolutePath().toString() : ""));
         cmd.add(binary.toString());
         try {
             if (config.sentinelConfig != null) {
@@ -208,7 +212,15 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
         }
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            if (!everStarted) {
+                close(); // nobody holds a reference after a failed `builder()…build().start()`
+            }
+            throw e;
+        }
+        everStarted = true;
         return this;
     }
 

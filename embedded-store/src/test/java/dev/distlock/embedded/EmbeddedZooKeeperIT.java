@@ -68,6 +68,18 @@ class EmbeddedZooKeeperIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max must be at least min");
     }
 
+    @Test
+    void aFailedFirstStartClosesAndCleansUp() throws Exception {
+        EmbeddedZooKeeper zk = EmbeddedZooKeeper.standalone();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", zk.port(0)));
+            assertThatThrownBy(zk::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("port " + zk.port(0));
+        }
+        assertThat(zk.dataDirectory()).doesNotExist();
+        assertThatThrownBy(zk::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class Standalone {

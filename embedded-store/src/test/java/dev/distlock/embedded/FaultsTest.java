@@ -118,6 +118,8 @@ class FaultsTest {
             assertThat(server.isRunning()).isFalse();
             assertThat(a.closedByServer()).isTrue();
             assertThat(refused(port)).isTrue();
+            server.faults().clear(); // clearing faults does not restart a stopped server
+            assertThat(server.isRunning()).isFalse();
         }
         server.faults().restart(true);
         assertThat(server.port()).isEqualTo(port);

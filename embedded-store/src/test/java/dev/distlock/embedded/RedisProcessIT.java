@@ -102,12 +102,12 @@ class RedisProcessIT {
     }
 
     @Test
-    void aFailedStartReportsTheServerLog() {
+    void aFailedStartReportsTheServerLogAndCleansUp() {
         RedisProcess bad = RedisProcess.builder().config("no-such-directive", "1").startTimeout(Duration.ofSeconds(5)).build();
-        try (bad) {
-            assertThatThrownBy(bad::start).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("exited at start").hasMessageContaining("no-such-directive");
-        }
+        assertThatThrownBy(bad::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited at start").hasMessageContaining("no-such-directive");
+        assertThat(bad.directory()).doesNotExist();
+        assertThat(bad.isRunning()).isFalse();
     }
 
     @Test
@@ -119,9 +119,12 @@ class RedisProcessIT {
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
             String line;
             long pid = -1;
+            Path dir = null;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("PID ")) {
-                    pid = Long.parseLong(line.substring(4).trim());
+                    String[] parts = line.split(" ");
+                    pid = Long.parseLong(parts[1]);
+                    dir = Path.of(parts[3]);
                     break;
                 }
             }
@@ -131,6 +134,9 @@ class RedisProcessIT {
             assertThat(child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             server.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // the watchdog killed it
             assertThat(server.isAlive()).isFalse();
+            Path gone = dir;
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !java.nio.file.Files.exists(gone)); // and removed its temporary directory
         } finally {
             child.destroyForcibly();
         }

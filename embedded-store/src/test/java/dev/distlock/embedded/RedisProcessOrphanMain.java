@@ -10,7 +10,7 @@ final class RedisProcessOrphanMain {
 
     public static void main(String[] args) throws Exception {
         RedisProcess redis = RedisProcess.startDefault();
-        System.out.println("PID " + redis.pid());
+        System.out.println("PID " + redis.pid() + " DIR " + redis.directory());
         System.out.flush();
         Thread.sleep(60_000);
     }

@@ -17,10 +17,6 @@ abstract class Cmds {
         return e;
     }
 
-    static boolean isWrite(Client c) {
-        return true;
-    }
-
     static RedisError err(String message) {
         return new RedisError(message);
     }

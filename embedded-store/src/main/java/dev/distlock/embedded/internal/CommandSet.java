@@ -9,7 +9,7 @@ final class CommandSet {
         CommandTable t = core.commands;
         StringCommands strings = new StringCommands(core);
         strings.register(t);
-        new KeyCommands(core, strings).register(t);
+        new KeyCommands(core).register(t);
         new HashCommands(core).register(t);
         new ListCommands(core).register(t);
         new ZSetCommands(core).register(t);

@@ -9,11 +9,8 @@ import java.util.List;
 
 /** DEL, EXISTS, EXPIRE family, TTL family, PERSIST, TYPE, KEYS, SCAN and friends. */
 final class KeyCommands extends Cmds {
-    private final StringCommands strings;
-
-    KeyCommands(RedisServerCore core, StringCommands strings) {
+    KeyCommands(RedisServerCore core) {
         super(core);
-        this.strings = strings;
     }
 
     void register(CommandTable t) {
@@ -245,9 +242,5 @@ final class KeyCommands extends Cmds {
             }
         }
         out.nullBulk();
-    }
-
-    StringCommands strings() {
-        return strings;
     }
 }

@@ -3,7 +3,6 @@ package dev.distlock.embedded.internal;
 import static dev.distlock.embedded.internal.Command.BLOCKING;
 import static dev.distlock.embedded.internal.Command.DENYOOM;
 import static dev.distlock.embedded.internal.Command.FAST;
-import static dev.distlock.embedded.internal.Command.NOSCRIPT;
 import static dev.distlock.embedded.internal.Command.READONLY;
 import static dev.distlock.embedded.internal.Command.WRITE;
 
@@ -25,7 +24,6 @@ final class ListCommands extends Cmds {
         t.add("lindex", 3, READONLY, 1, 1, 1, this::lindex);
         t.add("blpop", -3, WRITE | BLOCKING, 1, -2, 1, (c, a, o) -> bpop(c, a, o, true));
         t.add("brpop", -3, WRITE | BLOCKING, 1, -2, 1, (c, a, o) -> bpop(c, a, o, false));
-        assert NOSCRIPT != 0;
     }
 
     private void push(Client c, byte[][] a, Out out, boolean left, boolean onlyIfExists) {

@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +42,6 @@ import java.util.function.Supplier;
  */
 public final class RedisServerCore implements FaultControl {
     static final String VERSION = "7.0.15";
-    private static final System.Logger LOG = System.getLogger("dev.distlock.embedded.EmbeddedRedisServer");
 
     final ServerConfig config;
     private final StoreClock clock;
@@ -91,6 +89,7 @@ public final class RedisServerCore implements FaultControl {
     private String failCommand;
     private String failError;
     private boolean refusing;
+    private boolean stopped;
 
     // stats
     long totalCommands;
@@ -196,7 +195,8 @@ public final class RedisServerCore implements FaultControl {
     }
 
     void log(System.Logger.Level level, String message, Throwable t) {
-        LOG.log(level, message, t);
+        // looked up on first use: initialising the logging backend costs start-up time
+        System.getLogger("dev.distlock.embedded.EmbeddedRedisServer").log(level, message, t);
     }
 
     boolean authRequired() {
@@ -850,6 +850,7 @@ public final class RedisServerCore implements FaultControl {
 
     @Override
     public synchronized void stopServing() {
+        stopped = true;
         refuseConnections();
         if (group != null) {
             callOnLoop(() -> {
@@ -862,6 +863,7 @@ public final class RedisServerCore implements FaultControl {
     @Override
     public synchronized void restart(boolean keepData) {
         stopServing();
+        stopped = false;
         if (!keepData) {
             callOnLoop(() -> {
                 whenKeyspaceFree(this::flushAll);
@@ -930,11 +932,10 @@ public final class RedisServerCore implements FaultControl {
         if (skewMillis != 0) {
             skewClock(Duration.ZERO, false);
         }
-        acceptConnections();
-    }
-
-    /** For tests of this package: the set of keys blocked on, to check clean-up. */
-    HashSet<Long> connectionIds() {
-        return new HashSet<>(conns.keySet());
+        synchronized (this) {
+            if (!stopped) {
+                acceptConnections();
+            }
+        }
     }
 }

@@ -15,9 +15,6 @@ interface Scripting {
      */
     void kill(boolean force);
 
-    /** @return the number of cached scripts */
-    int cached();
-
     static Scripting create(RedisServerCore core) {
         return new ScriptingCommands(core);
     }

@@ -138,9 +138,4 @@ final class ScriptingCommands implements Scripting {
             e.kill();
         }
     }
-
-    @Override
-    public int cached() {
-        return 0;
-    }
 }

@@ -590,7 +590,6 @@ final class ServerCommands extends Cmds {
                 long used = rt.totalMemory() - rt.freeMemory();
                 b.append("# Memory\r\nused_memory:").append(used).append("\r\n");
                 b.append("maxmemory:0\r\nmaxmemory_policy:noeviction\r\n");
-                b.append("number_of_cached_scripts:").append(core.scripting.cached()).append("\r\n");
             }
             case "stats" -> {
                 b.append("# Stats\r\n");

@@ -8,7 +8,6 @@ import static dev.distlock.embedded.internal.Command.NOSCRIPT;
 import static dev.distlock.embedded.internal.Command.STALE;
 import static dev.distlock.embedded.internal.Command.TX;
 
-import dev.distlock.embedded.resp.Reply;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -161,9 +160,5 @@ final class TxCommands extends Cmds {
             c.watched = null;
         }
         c.casDirty = false;
-    }
-
-    static Reply unused() {
-        return Reply.OK;
     }
 }
