@@ -288,7 +288,24 @@ final class WaitRooms {
             Function<RedisPubSubAsyncCommands<String, String>, RedisFuture<Void>> command) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (pubSub == null || pubSub.isCompletedExceptionally()) {
-            pubSub = store.connectPubSub().thenApply(this::opened);
+            // Connect on the scheduler, never under this monitor: the command connection's event
+            // loop takes the monitor on every release and failed attempt, and a first connect can
+            // take a while (class loading, TLS, a slow server).
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = new CompletableFuture<>();
+            pubSub = connecting.thenApply(this::opened);
+            scheduler.execute(() -> {
+                try {
+                    store.connectPubSub().whenComplete((c, err) -> {
+                        if (err == null) {
+                            connecting.complete(c);
+                        } else {
+                            connecting.completeExceptionally(err);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    connecting.completeExceptionally(e);
+                }
+            });
         }
         Executor async = scheduler;
         pubSub = pubSub.thenApply(c -> {
