@@ -143,16 +143,31 @@ public final class RedisServerCore implements FaultControl {
                     }
                 });
         int p = port != 0 ? port : config.port();
-        try {
-            Channel ch = b.bind(new InetSocketAddress(config.bindAddress(), p)).sync().channel();
-            port = ((InetSocketAddress) ch.localAddress()).getPort();
-            serverChannel = ch;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding", e);
-        } catch (Exception e) {
-            IOException io = e instanceof IOException x ? x : new BindException(String.valueOf(e.getMessage()));
-            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + p + ": " + e.getMessage(), io);
+        // Re-binding the port of a restart can briefly collide with a socket of this machine that
+        // the kernel gave that (ephemeral) port meanwhile: retry for a bounded time before failing.
+        long deadline = System.nanoTime() + (port != 0 ? TimeUnit.SECONDS.toNanos(5) : 0);
+        while (true) {
+            try {
+                Channel ch = b.bind(new InetSocketAddress(config.bindAddress(), p)).sync().channel();
+                port = ((InetSocketAddress) ch.localAddress()).getPort();
+                serverChannel = ch;
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding", e);
+            } catch (Exception e) {
+                if (System.nanoTime() - deadline < 0) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while binding", ie);
+                    }
+                    continue;
+                }
+                IOException io = e instanceof IOException x ? x : new BindException(String.valueOf(e.getMessage()));
+                throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + p + ": " + e.getMessage(), io);
+            }
         }
     }
 
