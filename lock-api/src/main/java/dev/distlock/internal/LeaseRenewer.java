@@ -48,6 +48,8 @@ final class LeaseRenewer implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final TreeMap<Entry, Hold> queue = new TreeMap<>();
     private long seq;
+    /** Clock reading at which the renewer thread looks at the queue next; guarded by {@code lock}. */
+    private long wakeAt;
     private final Thread thread;
     private volatile boolean closed;
 
@@ -84,7 +86,11 @@ final class LeaseRenewer implements AutoCloseable {
             Entry e = new Entry(due, seq++);
             hold.timerEntry = e;
             queue.put(e, hold);
-            if (queue.firstKey() == e) {
+            // Wake the thread only if it would otherwise look too late: a renewal may wait up to a
+            // window (it then shares a batch), an expiry must not. Most new holds are due an
+            // interval from now, after the thread's next look, and cost no wake-up.
+            long slack = !hold.fixed && due == hold.nextRenewalNanos ? windowNanos : 0;
+            if (due - (wakeAt - slack) < 0) {
                 changed.signal();
             }
         } finally {
@@ -130,18 +136,23 @@ final class LeaseRenewer implements AutoCloseable {
             lock.lock();
             try {
                 Map.Entry<Entry, Hold> head = queue.firstEntry();
+                long now = clock.nanoTime();
                 if (head == null) {
-                    changed.await();
+                    // Idle: look again after an interval, so that holds taken meanwhile (due an
+                    // interval after they were taken) need not wake this thread.
+                    wakeAt = now + intervalNanos;
+                    changed.awaitNanos(intervalNanos);
                     continue;
                 }
-                long now = clock.nanoTime();
                 long wait = head.getKey().due - now;
                 if (wait > 0) {
                     // Wait for the head itself: renewals due up to a window after it then go along
                     // (waking a window early would batch only what is due before the head).
+                    wakeAt = head.getKey().due;
                     changed.awaitNanos(wait);
                     continue;
                 }
+                wakeAt = now;
                 // Take the head and everything else that falls due within the window.
                 while (!queue.isEmpty()) {
                     Map.Entry<Entry, Hold> e = queue.firstEntry();

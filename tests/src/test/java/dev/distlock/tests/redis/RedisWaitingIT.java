@@ -134,9 +134,10 @@ class RedisWaitingIT {
     @Test
     void aReleaseWakesOneWaiterPerClient() throws Exception {
         String name = "herd:" + tag;
-        LockClient holder = client("herd-holder", Duration.ofSeconds(30));
-        List<LockClient> waitingClients = List.of(client("herd-a", Duration.ofSeconds(30)),
-                client("herd-b", Duration.ofSeconds(30)));
+        // Leases of ten minutes: no watchdog renewal may add to the script count during the test.
+        Duration lease = Duration.ofMinutes(10);
+        LockClient holder = client("herd-holder", lease);
+        List<LockClient> waitingClients = List.of(client("herd-a", lease), client("herd-b", lease));
         Mutex h = holder.mutex(name);
         h.lock();
         long base = RedisAdmin.scriptCalls(redis);
@@ -161,7 +162,8 @@ class RedisWaitingIT {
             // The first waiter of each client tries, subscribes and tries again (2 scripts each);
             // later waiters find the subscription live and park after one try.
             long expected = round == 0 ? 4 : 8;
-            await().atMost(Duration.ofSeconds(10)).until(() -> RedisAdmin.scriptCalls(redis) - base == expected);
+            await().atMost(Duration.ofSeconds(10)).until(() -> RedisAdmin.scriptCalls(redis) - base >= expected);
+            assertThat(RedisAdmin.scriptCalls(redis) - base).as("scripts after round " + round).isEqualTo(expected);
         }
         h.unlock();
         await().atMost(Duration.ofSeconds(5)).until(() -> holders.get() == 1);
