@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * <caption>URI parameters</caption>
  * <tr><th>parameter</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@code nodeTimeout}</td><td>50ms</td><td>the longest a single node may take to answer;
- *     an acquire attempt waits at most {@code min(nodeTimeout, lease / 10)}</td></tr>
+ *     an acquire attempt waits at most {@code min(nodeTimeout, lease × attemptFraction)}</td></tr>
+ * <tr><td>{@code attemptFraction}</td><td>0.1</td><td>share of the lease an acquire attempt may
+ *     wait for slow nodes (0.01 to 0.5)</td></tr>
  * <tr><td>{@code driftFactor}</td><td>0.01</td><td>clock drift allowed per unit of lease</td></tr>
  * <tr><td>{@code driftMin}</td><td>2ms</td><td>fixed drift added to {@code lease × driftFactor}</td></tr>
  * <tr><td>{@code retryMin}, {@code retryMax}</td><td>10ms, 100ms</td><td>bounds of the random delay
@@ -37,10 +39,12 @@ import java.util.regex.Pattern;
  */
 public final class RedlockOptions {
     /** The URI query parameters understood. */
-    public static final Set<String> URI_PARAMETERS = Set.of("nodeTimeout", "driftFactor", "driftMin", "retryMin",
+    public static final Set<String> URI_PARAMETERS = Set.of("nodeTimeout", "attemptFraction", "driftFactor", "driftMin", "retryMin",
             "retryMax", "prefix", "fenceRetention");
     /** Default per-node timeout. */
     public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(50);
+    /** Default share of the lease an attempt may wait. */
+    public static final double DEFAULT_ATTEMPT_FRACTION = 0.1;
     /** Default drift per unit of lease. */
     public static final double DEFAULT_DRIFT_FACTOR = 0.01;
     /** Default fixed drift. */
@@ -53,10 +57,11 @@ public final class RedlockOptions {
     public static final Duration DEFAULT_FENCE_RETENTION = Duration.ofDays(1);
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-    private static final RedlockOptions DEFAULTS = new RedlockOptions(DEFAULT_NODE_TIMEOUT, DEFAULT_DRIFT_FACTOR,
+    private static final RedlockOptions DEFAULTS = new RedlockOptions(DEFAULT_NODE_TIMEOUT, DEFAULT_ATTEMPT_FRACTION, DEFAULT_DRIFT_FACTOR,
             DEFAULT_DRIFT_MIN, DEFAULT_RETRY_MIN, DEFAULT_RETRY_MAX, RedisKeyLayout.defaults(), DEFAULT_FENCE_RETENTION);
 
     private final Duration nodeTimeout;
+    private final double attemptFraction;
     private final double driftFactor;
     private final Duration driftMin;
     private final Duration retryMin;
@@ -64,9 +69,10 @@ public final class RedlockOptions {
     private final RedisKeyLayout layout;
     private final Duration fenceRetention;
 
-    private RedlockOptions(Duration nodeTimeout, double driftFactor, Duration driftMin, Duration retryMin,
-            Duration retryMax, RedisKeyLayout layout, Duration fenceRetention) {
+    private RedlockOptions(Duration nodeTimeout, double attemptFraction, double driftFactor, Duration driftMin,
+            Duration retryMin, Duration retryMax, RedisKeyLayout layout, Duration fenceRetention) {
         this.nodeTimeout = nodeTimeout;
+        this.attemptFraction = attemptFraction;
         this.driftFactor = driftFactor;
         this.driftMin = driftMin;
         this.retryMin = retryMin;
@@ -104,6 +110,15 @@ public final class RedlockOptions {
         }
         Duration nodeTimeout = p.containsKey("nodeTimeout") ? duration("nodeTimeout", p.get("nodeTimeout"))
                 : DEFAULT_NODE_TIMEOUT;
+        double attemptFraction = DEFAULT_ATTEMPT_FRACTION;
+        if (p.containsKey("attemptFraction")) {
+            try {
+                attemptFraction = Double.parseDouble(p.get("attemptFraction").trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("attemptFraction must be a number from 0.01 to 0.5, was '"
+                        + p.get("attemptFraction") + "'", e);
+            }
+        }
         double driftFactor = DEFAULT_DRIFT_FACTOR;
         if (p.containsKey("driftFactor")) {
             try {
@@ -123,13 +138,14 @@ public final class RedlockOptions {
             String t = p.get("fenceRetention").trim();
             retention = t.equalsIgnoreCase("forever") || t.equals("0") ? Duration.ZERO : duration("fenceRetention", t);
         }
-        return of(nodeTimeout, driftFactor, driftMin, retryMin, retryMax, layout, retention);
+        return of(nodeTimeout, attemptFraction, driftFactor, driftMin, retryMin, retryMax, layout, retention);
     }
 
     /**
      * Makes options from explicit values.
      *
      * @param nodeTimeout the per-node timeout, from 1 ms to 1 minute
+     * @param attemptFraction the share of the lease an acquire attempt may wait, from 0.01 to 0.5
      * @param driftFactor the drift per unit of lease, from 0 to 0.5
      * @param driftMin the fixed drift, from 0 to 1 minute
      * @param retryMin the shortest retry delay, from 1 ms to 1 minute
@@ -140,9 +156,12 @@ public final class RedlockOptions {
      * @return the options
      * @throws IllegalArgumentException if a value is null or out of its range (the message names it)
      */
-    public static RedlockOptions of(Duration nodeTimeout, double driftFactor, Duration driftMin, Duration retryMin,
-            Duration retryMax, RedisKeyLayout layout, Duration fenceRetention) {
+    public static RedlockOptions of(Duration nodeTimeout, double attemptFraction, double driftFactor, Duration driftMin,
+            Duration retryMin, Duration retryMax, RedisKeyLayout layout, Duration fenceRetention) {
         range("nodeTimeout", nodeTimeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+        if (!(attemptFraction >= 0.01 && attemptFraction <= 0.5)) {
+            throw new IllegalArgumentException("attemptFraction must be from 0.01 to 0.5, was " + attemptFraction);
+        }
         if (!(driftFactor >= 0 && driftFactor <= 0.5)) {
             throw new IllegalArgumentException("driftFactor must be from 0 to 0.5, was " + driftFactor);
         }
@@ -157,7 +176,7 @@ public final class RedlockOptions {
             throw new IllegalArgumentException(
                     "fenceRetention must be zero (for ever) or at least 1s, was " + fenceRetention);
         }
-        return new RedlockOptions(nodeTimeout, driftFactor, driftMin, retryMin, retryMax, layout, fenceRetention);
+        return new RedlockOptions(nodeTimeout, attemptFraction, driftFactor, driftMin, retryMin, retryMax, layout, fenceRetention);
     }
 
     private static void range(String what, Duration d, Duration min, Duration max) {
@@ -197,6 +216,15 @@ public final class RedlockOptions {
      */
     public Duration nodeTimeout() {
         return nodeTimeout;
+    }
+
+    /**
+     * Returns the share of the lease an acquire attempt may wait for slow nodes.
+     *
+     * @return the fraction
+     */
+    public double attemptFraction() {
+        return attemptFraction;
     }
 
     /**
@@ -266,20 +294,20 @@ public final class RedlockOptions {
     }
 
     /**
-     * Returns how long one acquire attempt waits for the nodes: {@code min(nodeTimeout, lease/10)},
-     * at least 1 ms.
+     * Returns how long one acquire attempt waits for the nodes:
+     * {@code min(nodeTimeout, lease × attemptFraction)}, at least 1 ms.
      *
      * @param leaseMillis the lease
      * @return the attempt timeout in nanoseconds
      */
     public long attemptTimeoutNanos(long leaseMillis) {
-        long tenth = Math.max(1_000_000L, leaseMillis * 100_000L);
-        return Math.min(nodeTimeout.toNanos(), tenth);
+        long share = Math.max(1_000_000L, (long) (leaseMillis * 1_000_000.0 * attemptFraction));
+        return Math.min(nodeTimeout.toNanos(), share);
     }
 
     @Override
     public String toString() {
-        return "RedlockOptions[nodeTimeout=" + nodeTimeout + ", driftFactor=" + driftFactor + ", driftMin=" + driftMin
+        return "RedlockOptions[nodeTimeout=" + nodeTimeout + ", attemptFraction=" + attemptFraction + ", driftFactor=" + driftFactor + ", driftMin=" + driftMin
                 + ", retry=" + retryMin + ".." + retryMax + ", prefix='" + layout.prefix() + "', fenceRetention="
                 + (fenceRetention.isZero() ? "forever" : fenceRetention) + "]";
     }

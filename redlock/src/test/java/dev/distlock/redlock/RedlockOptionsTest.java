@@ -26,10 +26,12 @@ class RedlockOptionsTest {
 
     @Test
     void uriParametersAreRead() {
-        RedlockOptions o = RedlockOptions.fromUri(LockUri.parse("redlock://a:1,b:2,c:3?nodeTimeout=20ms&driftFactor=0.02"
+        RedlockOptions o = RedlockOptions.fromUri(LockUri.parse("redlock://a:1,b:2,c:3?nodeTimeout=20ms&driftFactor=0.02&attemptFraction=0.3"
                 + "&driftMin=5ms&retryMin=1ms&retryMax=3ms&prefix=x:&fenceRetention=forever"));
         assertThat(o.nodeTimeout()).isEqualTo(Duration.ofMillis(20));
         assertThat(o.driftFactor()).isEqualTo(0.02);
+        assertThat(o.attemptTimeoutNanos(1000)).as("min(20 ms, 300 ms)").isEqualTo(Duration.ofMillis(20).toNanos());
+        assertThat(o.attemptFraction()).isEqualTo(0.3);
         assertThat(o.driftMin()).isEqualTo(Duration.ofMillis(5));
         assertThat(o.retryMin()).isEqualTo(Duration.ofMillis(1));
         assertThat(o.retryMax()).isEqualTo(Duration.ofMillis(3));
@@ -45,6 +47,8 @@ class RedlockOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodetimeout");
         assertThatThrownBy(() -> RedlockOptions.fromUri(LockUri.parse("redlock://a,b,c?nodeTimeout=fast")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeTimeout");
+        assertThatThrownBy(() -> RedlockOptions.fromUri(LockUri.parse("redlock://a,b,c?attemptFraction=0.9")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attemptFraction");
         assertThatThrownBy(() -> RedlockOptions.fromUri(LockUri.parse("redlock://a,b,c?driftFactor=0.9")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("driftFactor");
         assertThatThrownBy(() -> RedlockOptions.fromUri(LockUri.parse("redlock://a,b,c?retryMin=50ms&retryMax=10ms")))

@@ -358,6 +358,8 @@ public final class RedlockDriver implements LockDriver {
         final long attemptTimeoutNanos;
         Room room;
         boolean parked;
+        /** Whether its current attempt was started by a release message (or a missed one). */
+        volatile boolean woken;
         ScheduledFuture<?> timer;
 
         Acquisition(AcquireRequest request) {
@@ -675,7 +677,13 @@ public final class RedlockDriver implements LockDriver {
             return;
         }
         long park;
-        if (taken >= 1 && granted == 0 && failed == 0) {
+        boolean afterWake = acq.woken;
+        acq.woken = false;
+        if (afterWake) {
+            // A release was announced but its other nodes had not deleted yet: look again soon,
+            // since the remaining copies of that message are dropped as duplicates.
+            park = jitter();
+        } else if (taken >= 1 && granted == 0 && failed == 0) {
             // Held elsewhere: a release message wakes us; else look again when its TTL ends.
             long ttl = maxTtlMillis < 0 ? MAX_PARK_NANOS : TimeUnit.MILLISECONDS.toNanos(maxTtlMillis + 1);
             park = Math.min(ttl, MAX_PARK_NANOS) + jitter() / 4;
@@ -711,6 +719,8 @@ public final class RedlockDriver implements LockDriver {
             }
         };
         int members;
+        /** A release came while no waiter was parked (their attempts were in flight): the next to park retries at once. */
+        boolean missedWake;
         CompletableFuture<Void> ready;
 
         Room(String channel) {
@@ -765,6 +775,11 @@ public final class RedlockDriver implements LockDriver {
             if (acq.future.isDone() || acq.room == null) {
                 return;
             }
+            if (acq.room.missedWake) {
+                acq.room.missedWake = false;
+                acq.woken = true;
+                nanos = 0;
+            }
             acq.parked = true;
             acq.room.parked.add(acq);
             try {
@@ -805,9 +820,11 @@ public final class RedlockDriver implements LockDriver {
             }
             next = room.parked.poll();
             if (next == null) {
+                room.missedWake = true;
                 return;
             }
             next.parked = false;
+            next.woken = true;
             if (next.timer != null) {
                 next.timer.cancel(false);
             }

@@ -13,12 +13,18 @@ abstract class RedlockContractSupport extends MutexContract {
     /** The nodes under test. */
     protected abstract RedlockNodes nodes();
 
-    /** Per-node timeouts generous enough for a loaded machine. */
-    static final String PARAMS = "nodeTimeout=250ms";
+    /**
+     * Returns the URI parameters of the suite's clients.
+     *
+     * @return per-node timeouts generous enough for a loaded machine
+     */
+    protected String params() {
+        return "nodeTimeout=400ms&attemptFraction=0.4";
+    }
 
     @Override
     protected LockClient newClient(LockConfig config) {
-        return LockClients.connect(nodes().uri(PARAMS), config);
+        return LockClients.connect(nodes().uri(params()), config);
     }
 
     @Override

@@ -19,6 +19,12 @@ class RedlockEmbedded3MutexContractIT extends RedlockContractSupport {
         }
     }
 
+    /** The embedded servers share this JVM (and its pauses): roomier per-node and attempt timeouts. */
+    @Override
+    protected String params() {
+        return "nodeTimeout=1s&attemptFraction=0.4";
+    }
+
     @Override
     protected RedlockNodes nodes() {
         return nodes;
