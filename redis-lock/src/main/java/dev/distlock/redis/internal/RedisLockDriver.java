@@ -216,7 +216,9 @@ public final class RedisLockDriver implements LockDriver {
             String value = a.request.ownerId() + '#' + r;
             Grant grant = new Grant(r, sentAt, new RedisHold(a.lockKey(), value));
             boolean delivered = a.future.complete(grant);
-            rooms.leave(a);
+            if (a.joined) {
+                rooms.leave(a);
+            }
             if (!delivered) {
                 // Cancelled while the attempt was in flight: give the lock back at once.
                 releaseQuietly(a.request.name(), a.lockKey(), value);
@@ -404,7 +406,9 @@ public final class RedisLockDriver implements LockDriver {
                 throw unavailable("release lock '" + name + "'", err);
             }
             if (r == 1) {
-                rooms.wake(lockKey + CHANNEL_SUFFIX);
+                if (rooms.size() > 0) {
+                    rooms.wake(lockKey + CHANNEL_SUFFIX);
+                }
                 return true;
             }
             return false;
