@@ -1,0 +1,502 @@
+package dev.distlock.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs one scenario for one contender and measures it: the runner's own loop (not JMH), because
+ * handoff latency, server commands per operation and CPU are measured around the operations.
+ *
+ * <p>Design: worker threads loop until told to stop; the measurement window is a phase
+ * (warm-up, then measure, then stop) read by every worker, and only operations that end inside
+ * the measure phase count. Server commands and CPU are read at the window's edges. A handoff
+ * loop forces turn-taking: after releasing, a thread waits (up to {@link Settings#patience()})
+ * until another thread has acquired before it asks again, so every counted acquisition is a
+ * real handoff between threads, and handoff latency is the time from the previous holder's
+ * {@code unlock()} call to the next holder's {@code lock()} return. Every acquisition also checks
+ * that no one else is inside (violations are reported, never hidden). An operation that throws
+ * is counted as an error and the loop goes on.
+ *
+ * <p>Not thread-safe: one run at a time.
+ */
+final class Harness {
+    private static final int WARMUP = 0;
+    private static final int MEASURE = 1;
+    private static final int STOP = 2;
+
+    /**
+     * How long things take.
+     *
+     * @param warmup       time before the measurement window
+     * @param measure      the measurement window
+     * @param heldLocks    how many locks the held-under-watchdog scenario holds
+     * @param heldWindow   how long it watches them being renewed
+     * @param patience     how long a releasing thread waits for someone else to acquire
+     */
+    record Settings(Duration warmup, Duration measure, int heldLocks, Duration heldWindow, Duration patience) {
+    }
+
+    private final BenchServers servers;
+    private Settings settings;
+    private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final Duration stuckWait;
+
+    /**
+     * @param servers   the run's servers
+     * @param stuckWait how long to wait, after a window, for threads still blocked in the library
+     *                  before interrupting them and reporting them as stuck
+     */
+    Harness(BenchServers servers, Duration stuckWait) {
+        this.servers = servers;
+        this.stuckWait = stuckWait;
+    }
+
+    private volatile int phase;
+
+    /**
+     * Runs {@code s} for {@code c} with {@code settings}.
+     *
+     * @throws RuntimeException if the contender's clients cannot be opened (failures during the
+     *                          loop are counted as errors in the result instead)
+     */
+    Result run(Contender c, Scenario s, Settings settings) throws InterruptedException {
+        this.settings = settings;
+        String prefix = "bench:" + runId + ":" + s.name().toLowerCase(java.util.Locale.ROOT);
+        List<LockAdapter> adapters = new ArrayList<>();
+        ServerCounter counter = servers.counter(c.family());
+        try {
+            int clients = s.clientPerThread() ? s.threads() : 1;
+            adapters.addAll(openAll(c, clients));
+            return switch (s.kind()) {
+                case UNCONTENDED -> uncontended(c, s, adapters.get(0), prefix, counter);
+                case HANDOFF, WAITERS -> handoff(c, s, adapters, prefix + ":hot", counter);
+                case REENTRANT -> reentrant(c, s, adapters.get(0), prefix + ":re", counter);
+                case HELD -> held(c, s, adapters.get(0), prefix, counter);
+            };
+        } finally {
+            closeAll(adapters);
+            counter.close();
+        }
+    }
+
+    /**
+     * Warms a contender up before anything of it is measured: its client opens, and 4 threads
+     * lock and unlock names of their own for {@code duration}, so that class loading, script
+     * loading and the first JIT compilations do not land in the first measured scenario.
+     */
+    void prime(Contender c, Duration duration) throws InterruptedException {
+        this.settings = new Settings(duration, Duration.ZERO, 0, Duration.ZERO, Duration.ZERO);
+        String prefix = "bench:" + runId + ":prime";
+        try (LockAdapter adapter = LockAdapters.open(c, servers)) {
+            measure(c, Scenario.UNCONTENDED_8, 4, ServerCounter.NONE, (id, t) -> {
+                String name = prefix + ":" + id;
+                while (phase != STOP) {
+                    try {
+                        adapter.lock(name);
+                        adapter.unlock(name);
+                    } catch (RuntimeException e) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            });
+        }
+    }
+
+    private List<LockAdapter> openAll(Contender c, int n) throws InterruptedException {
+        if (n == 1) {
+            return List.of(LockAdapters.open(c, servers));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 8));
+        List<Future<LockAdapter>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pool.submit(() -> LockAdapters.open(c, servers)));
+        }
+        pool.shutdown();
+        List<LockAdapter> out = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Future<LockAdapter> f : futures) {
+            try {
+                out.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+        if (failure != null) {
+            closeAll(out);
+            throw failure;
+        }
+        return out;
+    }
+
+    private static void closeAll(List<LockAdapter> adapters) {
+        if (adapters.size() <= 1) {
+            adapters.forEach(Harness::closeQuietly);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        adapters.forEach(a -> pool.submit(() -> closeQuietly(a)));
+        pool.shutdown();
+        try {
+            pool.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(LockAdapter a) {
+        try {
+            a.close();
+        } catch (RuntimeException ignored) {
+            // closing is best effort at the end of a scenario
+        }
+    }
+
+    /** Per-thread tallies, merged after the run. */
+    private static final class Tally {
+        final LatencyHistogram latency = new LatencyHistogram();
+        long ops;
+        long retakes;
+        long errors;
+        long violations;
+        String firstError;
+
+        void error(RuntimeException e) {
+            errors++;
+            if (firstError == null) {
+                firstError = e.toString();
+            }
+        }
+    }
+
+    private interface Loop {
+        void run(int thread, Tally tally);
+    }
+
+    /** A measurement window's edges. */
+    private record Window(long nanos, long commands, double cpuSeconds, double serverCpuSeconds) {
+    }
+
+    private Window mark(ServerCounter counter) {
+        long commands;
+        double serverCpu;
+        try {
+            commands = counter.commands();
+            serverCpu = counter.cpuSeconds();
+        } catch (RuntimeException e) {
+            commands = -1;
+            serverCpu = Double.NaN;
+        }
+        return new Window(System.nanoTime(), commands, os.getProcessCpuTime() / 1e9, serverCpu);
+    }
+
+    /** Runs {@code loop} on {@code threads} threads through warm-up and the measure window. */
+    private Result measure(Contender c, Scenario s, int threads, ServerCounter counter, Loop loop)
+            throws InterruptedException {
+        phase = WARMUP;
+        Tally[] tallies = new Tally[threads];
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            Tally t = tallies[i] = new Tally();
+            int id = i;
+            workers[i] = new Thread(() -> loop.run(id, t), "bench-" + c.name().toLowerCase(java.util.Locale.ROOT)
+                    + "-" + i);
+            workers[i].setDaemon(true);
+        }
+        for (Thread w : workers) {
+            w.start();
+        }
+        sleep(settings.warmup());
+        Window start = mark(counter);
+        phase = MEASURE;
+        sleep(settings.measure());
+        phase = STOP;
+        Window end = mark(counter);
+        String stuck = join(workers);
+        return summarise(c, s, tallies, start, end, stuck);
+    }
+
+    private static void sleep(Duration d) throws InterruptedException {
+        // A benchmark window: the passing of time is what is being measured here.
+        Thread.sleep(d.toMillis());
+    }
+
+    private String join(Thread[] workers) throws InterruptedException {
+        long deadline = System.nanoTime() + stuckWait.toNanos();
+        int stuck = 0;
+        for (Thread w : workers) {
+            w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (w.isAlive()) {
+                stuck++;
+                w.interrupt();
+            }
+        }
+        return stuck == 0 ? "" : String.format(java.util.Locale.ROOT, "%d %s still blocked %.0f s after the"
+                + " window (interrupted)", stuck, stuck == 1 ? "thread" : "threads", stuckWait.toMillis() / 1000.0);
+    }
+
+    private Result summarise(Contender c, Scenario s, Tally[] tallies, Window start, Window end, String stuck) {
+        LatencyHistogram all = new LatencyHistogram();
+        long ops = 0;
+        long retakes = 0;
+        long errors = 0;
+        long violations = 0;
+        String firstError = null;
+        for (Tally t : tallies) {
+            all.add(t.latency);
+            ops += t.ops;
+            retakes += t.retakes;
+            errors += t.errors;
+            violations += t.violations;
+            if (firstError == null) {
+                firstError = t.firstError;
+            }
+        }
+        double seconds = (end.nanos - start.nanos) / 1e9;
+        double perOp = start.commands >= 0 && end.commands >= 0 && ops > 0
+                ? (double) (end.commands - start.commands) / ops : Double.NaN;
+        String note = stuck;
+        if (ops == 0 && retakes == 0 && errors == 0) {
+            note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
+                    "no acquisition at all in the %d ms window", settings.measure().toMillis());
+        }
+        if (retakes > 0) {
+            note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
+                    "%s nobody else acquired within %d ms of a release, so the releaser took it back",
+                    retakes == 1 ? "once" : String.format(java.util.Locale.ROOT, "%,d times", retakes),
+                    settings.patience().toMillis());
+        }
+        if (firstError != null) {
+            note = (note.isEmpty() ? "" : note + "; ") + "first error: " + firstError;
+        }
+        return new Result(c, s, ops / seconds, all.percentile(50), all.percentile(99), perOp,
+                (end.cpuSeconds - start.cpuSeconds) / seconds, (end.serverCpuSeconds - start.serverCpuSeconds) / seconds,
+                ops, errors, violations, note);
+    }
+
+    private Result uncontended(Contender c, Scenario s, LockAdapter adapter, String prefix, ServerCounter counter)
+            throws InterruptedException {
+        return measure(c, s, s.threads(), counter, (id, t) -> {
+            String name = prefix + ":" + id;
+            while (phase != STOP) {
+                long t0 = System.nanoTime();
+                try {
+                    adapter.lock(name);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                try {
+                    adapter.unlock(name);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    continue;
+                }
+                long d = System.nanoTime() - t0;
+                if (phase == MEASURE) {
+                    t.latency.record(d);
+                    t.ops++;
+                }
+            }
+        });
+    }
+
+    private Result reentrant(Contender c, Scenario s, LockAdapter adapter, String name, ServerCounter counter)
+            throws InterruptedException {
+        return measure(c, s, 1, counter, (id, t) -> {
+            try {
+                adapter.lock(name);
+            } catch (RuntimeException e) {
+                t.error(e);
+                return;
+            }
+            try {
+                while (phase != STOP) {
+                    long t0 = System.nanoTime();
+                    try {
+                        adapter.lock(name);
+                        adapter.unlock(name);
+                    } catch (RuntimeException e) {
+                        t.error(e);
+                        continue;
+                    }
+                    long d = System.nanoTime() - t0;
+                    if (phase == MEASURE) {
+                        t.latency.record(d);
+                        t.ops++;
+                    }
+                }
+            } finally {
+                try {
+                    adapter.unlock(name);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                }
+            }
+        });
+    }
+
+    /** Shared by the threads of one handoff run. */
+    private static final class Baton {
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicLong acquisitions = new AtomicLong();
+        volatile int lastHolder = -1;
+        volatile long releasedAt;
+    }
+
+    private Result handoff(Contender c, Scenario s, List<LockAdapter> adapters, String name, ServerCounter counter)
+            throws InterruptedException {
+        Baton baton = new Baton();
+        int threads = s.threads();
+        long patience = settings.patience().toNanos();
+        return measure(c, s, threads, counter, (id, t) -> {
+            LockAdapter adapter = adapters.get(adapters.size() == 1 ? 0 : id);
+            while (phase != STOP) {
+                try {
+                    adapter.lock(name);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                long acquiredAt = System.nanoTime();
+                if (baton.inside.incrementAndGet() != 1) {
+                    t.violations++;
+                }
+                int previous = baton.lastHolder;
+                long released = baton.releasedAt;
+                boolean counted = phase == MEASURE;
+                if (counted && threads == 1) {
+                    t.ops++;
+                } else if (counted && previous != -1 && previous != id) {
+                    t.latency.record(acquiredAt - released);
+                    t.ops++;
+                } else if (counted && previous == id) {
+                    t.retakes++; // nobody else acquired within the patience: the releaser took it back
+                }
+                baton.lastHolder = id;
+                long generation = baton.acquisitions.incrementAndGet();
+                baton.inside.decrementAndGet();
+                baton.releasedAt = System.nanoTime();
+                try {
+                    adapter.unlock(name);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                }
+                if (threads == 1) {
+                    if (counted) {
+                        t.latency.record(System.nanoTime() - acquiredAt);
+                    }
+                    continue;
+                }
+                // Take turns: let another thread have it before asking again.
+                long giveUpAt = System.nanoTime() + patience;
+                while (baton.acquisitions.get() == generation && phase != STOP && System.nanoTime() < giveUpAt) {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+        });
+    }
+
+    private Result held(Contender c, Scenario s, LockAdapter adapter, String prefix, ServerCounter counter)
+            throws InterruptedException {
+        int threads = s.threads();
+        int total = settings.heldLocks();
+        CountDownLatch acquired = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        Tally[] tallies = new Tally[threads];
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            Tally t = tallies[i] = new Tally();
+            int id = i;
+            workers[i] = new Thread(() -> {
+                List<String> mine = new ArrayList<>();
+                try {
+                    for (int k = id; k < total; k += threads) {
+                        String name = prefix + ":" + k;
+                        try {
+                            adapter.lock(name);
+                            mine.add(name);
+                        } catch (RuntimeException e) {
+                            t.error(e);
+                        }
+                    }
+                } finally {
+                    acquired.countDown();
+                }
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                for (String name : mine) {
+                    try {
+                        adapter.unlock(name);
+                        t.ops++;
+                    } catch (RuntimeException e) {
+                        t.error(e);
+                    }
+                }
+            }, "bench-held-" + i);
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+        long t0 = System.nanoTime();
+        long limit = 30 + total / 100; // seconds: generous for 10,000 ZooKeeper locks on a busy machine
+        if (!acquired.await(limit, TimeUnit.SECONDS)) {
+            release.countDown();
+            for (Thread w : workers) {
+                w.interrupt();
+            }
+            String stuck = join(workers);
+            return new Result(c, s, Double.NaN, -1, -1, Double.NaN, Double.NaN, Double.NaN, 0,
+                    Arrays.stream(tallies).mapToLong(t -> t.errors).sum(), 0, String.format(java.util.Locale.ROOT,
+                    "acquiring %,d locks did not finish within %d s%s", total, limit,
+                    stuck.isEmpty() ? "" : "; " + stuck));
+        }
+        double acquireSeconds = (System.nanoTime() - t0) / 1e9;
+        Window start = mark(counter);
+        sleep(settings.heldWindow());
+        Window end = mark(counter);
+        release.countDown();
+        String stuck = join(workers);
+        long released = 0;
+        long errors = 0;
+        String firstError = null;
+        for (Tally t : tallies) {
+            released += t.ops;
+            errors += t.errors;
+            if (firstError == null) {
+                firstError = t.firstError;
+            }
+        }
+        double seconds = (end.nanos - start.nanos) / 1e9;
+        double commandsPerSecond = start.commands >= 0 && end.commands >= 0
+                ? (end.commands - start.commands) / seconds : Double.NaN;
+        String note = String.format(java.util.Locale.ROOT, "%,d locks held (acquired in %.1f s), %,d released"
+                + " cleanly", total, acquireSeconds, released);
+        if (!stuck.isEmpty()) {
+            note += "; " + stuck;
+        }
+        if (firstError != null) {
+            note += "; first error: " + firstError;
+        }
+        return new Result(c, s, commandsPerSecond, -1, -1, Double.NaN,
+                (end.cpuSeconds - start.cpuSeconds) / seconds, (end.serverCpuSeconds - start.serverCpuSeconds) / seconds,
+                released, errors, 0, note);
+    }
+}

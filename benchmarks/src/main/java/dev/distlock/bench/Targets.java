@@ -1,0 +1,128 @@
+package dev.distlock.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The performance targets written in the backend issues (redis-lock, zk-lock, redlock), checked
+ * against one run's results. A target whose contenders were not both measured is "n/a", never
+ * "met". Speed is reported, never enforced: nothing fails because a target is missed.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Targets {
+    /** The outcome of one target. */
+    public enum Status {
+        /** Measured and reached. */
+        MET,
+        /** Measured and not reached. */
+        NOT_MET,
+        /** A contender it needs was not measured. */
+        NOT_AVAILABLE
+    }
+
+    /**
+     * One checked target.
+     *
+     * @param issue    where it is written, for example {@code "redis-lock (issue 4)"}
+     * @param target   the target in words
+     * @param measured the measured ratio in words, or why it is missing
+     * @param status   the outcome
+     */
+    public record Check(String issue, String target, String measured, Status status) {
+    }
+
+    private Targets() {
+    }
+
+    /**
+     * Checks every target against {@code results}.
+     *
+     * @param results the run's results, by contender and scenario
+     * @return one check per target, in the issues' order
+     * @throws IllegalArgumentException if results is null
+     */
+    public static List<Check> check(Map<Contender, Map<Scenario, Result>> results) {
+        if (results == null) {
+            throw new IllegalArgumentException("results must not be null");
+        }
+        List<Check> checks = new ArrayList<>();
+        String redis = "redis-lock (issue 4)";
+        checks.add(rate(results, redis, Contender.DISTLOCK_REDIS, Contender.REDISSON, Scenario.UNCONTENDED_1, 1.5));
+        checks.add(rate(results, redis, Contender.DISTLOCK_REDIS, Contender.REDISSON, Scenario.UNCONTENDED_8, 2.0));
+        for (Scenario s : List.of(Scenario.HANDOFF_4_PER_CLIENT, Scenario.HANDOFF_4_SHARED)) {
+            checks.add(rate(results, redis, Contender.DISTLOCK_REDIS, Contender.REDISSON, s, 2.0));
+            checks.add(p99(results, redis, Contender.DISTLOCK_REDIS, Contender.REDISSON, s, 1.0 / 3));
+        }
+        String zk = "zk-lock (issue 5)";
+        checks.add(rate(results, zk, Contender.DISTLOCK_ZOOKEEPER, Contender.CURATOR, Scenario.UNCONTENDED_1, 1.5));
+        checks.add(rate(results, zk, Contender.DISTLOCK_ZOOKEEPER, Contender.CURATOR, Scenario.HANDOFF_4_PER_CLIENT, 1.5));
+        checks.add(rate(results, zk, Contender.DISTLOCK_ZOOKEEPER, Contender.CURATOR, Scenario.HANDOFF_4_SHARED, 1.5));
+        String redlock = "redlock (issue 6)";
+        checks.add(rate(results, redlock, Contender.DISTLOCK_REDLOCK, Contender.DISTLOCK_REDIS, Scenario.UNCONTENDED_1,
+                1 / 1.5));
+        checks.add(rate(results, redlock, Contender.DISTLOCK_REDLOCK, Contender.REDISSON_REDLOCK,
+                Scenario.UNCONTENDED_1, 2.0));
+        for (Contender c : List.of(Contender.DISTLOCK_REDIS, Contender.DISTLOCK_ZOOKEEPER, Contender.DISTLOCK_REDLOCK)) {
+            checks.add(flat(results, c));
+        }
+        return checks;
+    }
+
+    private static Optional<Result> find(Map<Contender, Map<Scenario, Result>> results, Contender c, Scenario s) {
+        Map<Scenario, Result> byScenario = results.get(c);
+        return Optional.ofNullable(byScenario == null ? null : byScenario.get(s));
+    }
+
+    private static Check rate(Map<Contender, Map<Scenario, Result>> results, String issue, Contender who,
+                              Contender anchor, Scenario s, double atLeast) {
+        String target = s.title() + ": " + who.label() + " throughput ≥ " + Report.ratio(atLeast) + " "
+                + anchor.label();
+        Optional<Result> a = find(results, who, s);
+        Optional<Result> b = find(results, anchor, s);
+        if (a.isEmpty() || b.isEmpty() || !(a.get().throughput() > 0) || !(b.get().throughput() > 0)) {
+            return new Check(issue, target, missing(a, b, who, anchor), Status.NOT_AVAILABLE);
+        }
+        double r = a.get().throughput() / b.get().throughput();
+        return new Check(issue, target, Report.ratio(r), r >= atLeast ? Status.MET : Status.NOT_MET);
+    }
+
+    private static Check p99(Map<Contender, Map<Scenario, Result>> results, String issue, Contender who,
+                             Contender anchor, Scenario s, double atMost) {
+        String target = s.title() + ": " + who.label() + " p99 ≤ " + Report.ratio(atMost) + " " + anchor.label();
+        Optional<Result> a = find(results, who, s);
+        Optional<Result> b = find(results, anchor, s);
+        if (a.isEmpty() || b.isEmpty() || a.get().p99Nanos() <= 0 || b.get().p99Nanos() <= 0) {
+            return new Check(issue, target, missing(a, b, who, anchor), Status.NOT_AVAILABLE);
+        }
+        double r = (double) a.get().p99Nanos() / b.get().p99Nanos();
+        return new Check(issue, target, Report.ratio(r), r <= atMost ? Status.MET : Status.NOT_MET);
+    }
+
+    private static Check flat(Map<Contender, Map<Scenario, Result>> results, Contender who) {
+        String target = who.label() + ": server commands per handoff flat from 1 to 100 waiters (≤ 1.5× growth)";
+        Optional<Result> one = find(results, who, Scenario.WAITERS_1);
+        Optional<Result> hundred = find(results, who, Scenario.WAITERS_100);
+        if (one.isEmpty() || hundred.isEmpty() || !(one.get().commandsPerOp() > 0)
+                || !(hundred.get().commandsPerOp() >= 0)) {
+            return new Check("issue 8", target, one.isEmpty() ? who.label() + " not measured"
+                    : "commands per handoff not measured", Status.NOT_AVAILABLE);
+        }
+        double r = hundred.get().commandsPerOp() / one.get().commandsPerOp();
+        return new Check("issue 8", target, String.format(java.util.Locale.ROOT, "%.1f → %.1f (%s)",
+                one.get().commandsPerOp(), hundred.get().commandsPerOp(), Report.ratio(r)),
+                r <= 1.5 ? Status.MET : Status.NOT_MET);
+    }
+
+    private static String missing(Optional<Result> a, Optional<Result> b, Contender who, Contender anchor) {
+        if (a.isEmpty()) {
+            return who.label() + " not measured";
+        }
+        if (b.isEmpty()) {
+            return anchor.label() + " not measured";
+        }
+        return "no throughput or latency measured";
+    }
+}
