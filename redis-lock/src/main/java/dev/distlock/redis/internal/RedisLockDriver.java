@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Waiting.</b> The first attempt needs no subscription. A waiter whose attempt failed
  * joins its lock's room in {@link WaitRooms}: the client's single pub/sub connection (opened on
  * first need) subscribes to the lock's channel once per name, the waiter tries again as soon as
- * the subscription is live (closing the window in which a release could be missed), and then
+ * the subscription is live (closing the window in which a release could be missed; a waiter
+ * whose attempt was sent after the subscription was already live skips this retry), and then
  * parks until a release message or the TTL its attempt saw, whichever comes first (capped at
  * {@value #MAX_PARK_MILLIS} ms in case a message is lost). A release wakes at most one parked
  * waiter per client; a release by this client wakes a local waiter directly and its own message
@@ -216,7 +217,9 @@ public final class RedisLockDriver implements LockDriver {
             String value = a.request.ownerId() + '#' + r;
             Grant grant = new Grant(r, sentAt, new RedisHold(a.lockKey(), value));
             boolean delivered = a.future.complete(grant);
-            rooms.leave(a);
+            if (a.joined) {
+                rooms.leave(a);
+            }
             if (!delivered) {
                 // Cancelled while the attempt was in flight: give the lock back at once.
                 releaseQuietly(a.request.name(), a.lockKey(), value);
@@ -404,7 +407,9 @@ public final class RedisLockDriver implements LockDriver {
                 throw unavailable("release lock '" + name + "'", err);
             }
             if (r == 1) {
-                rooms.wake(lockKey + CHANNEL_SUFFIX);
+                if (rooms.size() > 0) {
+                    rooms.wake(lockKey + CHANNEL_SUFFIX);
+                }
                 return true;
             }
             return false;

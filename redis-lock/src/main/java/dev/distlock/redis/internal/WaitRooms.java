@@ -49,6 +49,8 @@ final class WaitRooms {
         /** {@link System#nanoTime()} when the subscription was confirmed, if it was. */
         long subscribedAtNanos;
         boolean live;
+        /** Subscribe confirmations seen by the listener: the first answers our SUBSCRIBE, later ones are re-subscriptions. */
+        int confirmations;
         boolean wakePending;
 
         Room(String channel) {
@@ -251,12 +253,16 @@ final class WaitRooms {
         }
     }
 
-    /** After the pub/sub connection came back: messages may have been missed, so all parked waiters try. */
-    private void wakeAll(String channel) {
+    /**
+     * A subscribe confirmation for {@code channel}. The first one of a room answers its SUBSCRIBE;
+     * any later one is Lettuce re-subscribing after the pub/sub connection came back, when
+     * messages may have been missed: then every parked waiter tries again.
+     */
+    private void confirmed(String channel) {
         List<Acquisition> go = new ArrayList<>();
         synchronized (this) {
             Room room = rooms.get(channel);
-            if (room == null || !room.subscribed) {
+            if (room == null || ++room.confirmations == 1) {
                 return;
             }
             Acquisition a;
@@ -342,8 +348,7 @@ final class WaitRooms {
 
             @Override
             public void subscribed(String channel, long count) {
-                // Also called when Lettuce re-subscribes after a reconnect; then wake everyone.
-                wakeAll(channel);
+                confirmed(channel);
             }
         });
         boolean close;
