@@ -102,6 +102,8 @@ public final class ZkQuickCompare {
                         + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync)");
             }
         }
+        // ZooKeeper and Curator log every connection at INFO; keep the output to the results.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // Read by ZooKeeper's transaction log when its class loads: set before the server starts.
         System.setProperty("zookeeper.forceSync", fsync ? "yes" : "no");
         File dir = Files.createTempDirectory("quickzk-").toFile();
