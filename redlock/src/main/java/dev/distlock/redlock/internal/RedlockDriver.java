@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Acquire</b> (the Redlock algorithm). Read the injected clock ({@code t0}), send the
  * acquire script to every node at once. An attempt ends as soon as a majority
  * ({@code quorum = N/2 + 1} of the <em>configured</em> nodes) granted, or a majority can no
- * longer be reached, or the attempt timeout {@code min(nodeTimeout, lease/10)} passed — so a dead
+ * longer be reached, or the attempt timeout {@code min(nodeTimeout, lease/10)} passed (the
+ * node timeout is 5% of the lease by default, from 50 ms to 1 s) — so a dead
  * or paused node costs at most that, never the lease. It succeeds iff a quorum granted and the
  * validity {@code lease − (now − t0) − drift} is still positive, where
  * {@code drift = lease × driftFactor + driftMin} (default 1% + 2 ms; at most half the lease)
@@ -207,7 +208,7 @@ public final class RedlockDriver implements LockDriver {
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).tcpNoDelay(true)
                         .keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(options.nodeTimeout()))
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true)
                 .build());
         List<RedlockNode> nodes = new ArrayList<>();
@@ -260,7 +261,8 @@ public final class RedlockDriver implements LockDriver {
                 if (connected >= quorum) {
                     // A quorum is enough; give the stragglers a short grace and let them join later.
                     if (graceEnd == Long.MAX_VALUE) {
-                        graceEnd = now + Math.max(options.nodeTimeout().toNanos(), TimeUnit.MILLISECONDS.toNanos(100));
+                        graceEnd = now + Math.max(options.nodeTimeout().orElse(RedlockOptions.AUTO_NODE_TIMEOUT_MIN).toNanos(),
+                                TimeUnit.MILLISECONDS.toNanos(100));
                     } else if (now - graceEnd >= 0) {
                         break;
                     }
@@ -392,6 +394,10 @@ public final class RedlockDriver implements LockDriver {
         final int[] state = new int[nodes.size()];
         final long[] reply = new long[nodes.size()];
         final String[] answer = new String[nodes.size()];
+        /** Each node's call, completed once its answer was counted. */
+        final CompletableFuture<?>[] calls = new CompletableFuture<?>[nodes.size()];
+        /** Nodes that were silent when the attempt was decided and answered (without error) later. */
+        final boolean[] lateAnswer = new boolean[nodes.size()];
         int granted;
         int taken;
         int failed;
@@ -460,7 +466,10 @@ public final class RedlockDriver implements LockDriver {
         }
         for (RedlockNode n : nodes) {
             CompletableFuture<Long> f = run(n, RedlockScripts.ACQUIRE, acq.keys, at.value, acq.lease, retention, at.floor);
-            f.whenComplete((r, err) -> onNodeAnswer(at, n.index, r, err));
+            CompletableFuture<?> counted = f.whenComplete((r, err) -> onNodeAnswer(at, n.index, r, err));
+            synchronized (at) {
+                at.calls[n.index] = counted;
+            }
         }
     }
 
@@ -468,6 +477,10 @@ public final class RedlockDriver implements LockDriver {
         boolean ready;
         synchronized (at) {
             if (at.decided) {
+                if (err == null && at.state[i] == PENDING && !at.lateAnswer[i]) {
+                    at.lateAnswer[i] = true; // slow, not unreachable (its SET was undone in order)
+                    at.answer[i] = (r > 0 ? "granted" : "taken") + " (after the attempt's deadline)";
+                }
                 return;
             }
             if (err != null) {
@@ -572,7 +585,8 @@ public final class RedlockDriver implements LockDriver {
                 done[0] = true;
             }
             fail.run();
-        }, Math.max(0, Math.min(options.nodeTimeout().toNanos(), validityLeft(at))), TimeUnit.NANOSECONDS);
+        }, Math.max(0, Math.min(options.nodeTimeoutNanos(at.acq.request.leaseMillis()), validityLeft(at))),
+                TimeUnit.NANOSECONDS);
         for (int i : targets) {
             CompletableFuture<Long> f = run(nodes.get(i), RedlockScripts.RAISE_FENCE, new String[] {at.acq.keys[1]},
                     tokenText, retention);
@@ -662,18 +676,9 @@ public final class RedlockDriver implements LockDriver {
                 }
             }
         }
-        boolean unavailable = why != null || (failed > 0 && granted + taken + silent < quorum);
         long remaining = acq.request.remainingNanos();
         if (remaining == 0) {
-            leave(acq);
-            if (unavailable) {
-                String reason = why != null ? why : "fewer than a majority of the nodes could be asked";
-                acq.future.completeExceptionally(new BackendUnavailableException("redlock could not acquire lock '"
-                        + acq.request.name() + "' on a majority (" + quorum + " of " + nodes.size() + " nodes) of "
-                        + describe + ": " + reason + "; last answers: " + at.summary(), null));
-            } else {
-                acq.future.complete(null);
-            }
+            finish(at, why);
             return;
         }
         long park;
@@ -696,6 +701,66 @@ public final class RedlockDriver implements LockDriver {
         } else {
             parkWaiter(acq, park);
         }
+    }
+
+    /**
+     * Ends a wait whose last attempt failed. "Not acquired" ({@code false} from {@code tryLock})
+     * unless a majority of the nodes is unreachable: only then a
+     * {@link BackendUnavailableException} naming every node. A node that answered, even "taken"
+     * or after the attempt's deadline, is reachable; so before the verdict, nodes that were silent
+     * at the deadline get up to the command timeout to answer late. So a zero-wait try on slow
+     * (loaded) nodes says no rather than throwing, while a majority down or frozen still throws.
+     */
+    private void finish(Attempt at, String why) {
+        List<CompletableFuture<?>> silent = new ArrayList<>();
+        synchronized (at) {
+            if (reachable(at) < quorum) {
+                for (int i = 0; i < at.state.length; i++) {
+                    if (at.state[i] == PENDING && !at.lateAnswer[i] && at.calls[i] != null) {
+                        silent.add(at.calls[i]);
+                    }
+                }
+            }
+        }
+        if (silent.isEmpty()) {
+            verdict(at, why);
+            return;
+        }
+        CompletableFuture.allOf(silent.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+                .completeOnTimeout(null, options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((v, e) -> verdict(at, why));
+    }
+
+    private void verdict(Attempt at, String why) {
+        Acquisition acq = at.acq;
+        leave(acq);
+        boolean unavailable;
+        synchronized (at) {
+            unavailable = reachable(at) < quorum;
+        }
+        if (unavailable) {
+            acq.future.completeExceptionally(new BackendUnavailableException("redlock could not acquire lock '"
+                    + acq.request.name() + "' on a majority (" + quorum + " of " + nodes.size() + " nodes) of "
+                    + describe + ": fewer than a majority of the nodes could be reached; last answers: " + at.summary(),
+                    null));
+        } else {
+            if (log.isDebugEnabled()) {
+                log.debug("redlock did not acquire lock '{}' within its wait{}; last answers: {}", acq.request.name(),
+                        why != null ? " (" + why + ")" : "", at.summary());
+            }
+            acq.future.complete(null);
+        }
+    }
+
+    /** Nodes that answered the attempt without an error, in time or late. Call holding {@code at}. */
+    private static int reachable(Attempt at) {
+        int r = at.granted + at.taken;
+        for (boolean late : at.lateAnswer) {
+            if (late) {
+                r++;
+            }
+        }
+        return r;
     }
 
     private long jitter() {
@@ -746,21 +811,21 @@ public final class RedlockDriver implements LockDriver {
             acq.room = room;
         }
         if (created) {
-            room.ready = subscribeAll(room.channel);
+            room.ready = subscribeAll(room.channel, options.nodeTimeoutNanos(acq.request.leaseMillis()));
         }
         synchronized (rooms) {
             return room.ready != null ? room.ready : CompletableFuture.completedFuture(null);
         }
     }
 
-    private CompletableFuture<Void> subscribeAll(String channel) {
+    private CompletableFuture<Void> subscribeAll(String channel, long timeoutNanos) {
         List<CompletableFuture<?>> subs = new ArrayList<>();
         for (RedlockNode n : nodes) {
             subs.add(n.pubsub(this::onMessage).thenCompose(c -> c.async().subscribe(channel).toCompletableFuture()));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(subs.stream()
                 .map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new));
-        return all.completeOnTimeout(null, options.nodeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        return all.completeOnTimeout(null, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void unsubscribeAll(String channel) {
@@ -883,7 +948,7 @@ public final class RedlockDriver implements LockDriver {
                     h.extend(sentAt + leaseNanos - driftNanos(leaseNanos));
                 }
             });
-            long left = Math.min(options.nodeTimeout().toNanos(), h.validUntil() - sentAt);
+            long left = Math.min(options.nodeTimeoutNanos(lock.leaseMillis()), h.validUntil() - sentAt);
             scheduler.schedule(v::timeout, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
         for (int from = 0; from < k; from += MAX_RENEW_BATCH) {
