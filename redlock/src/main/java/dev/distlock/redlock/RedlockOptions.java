@@ -250,15 +250,18 @@ public final class RedlockOptions {
     }
 
     /**
-     * Returns the longest any single command may take: the explicit {@code nodeTimeout}, or
-     * {@link #AUTO_NODE_TIMEOUT_MAX}. It is the client's command timeout, the bound for operations
-     * that are not tied to a lease, and how long an acquire that ends without a majority waits
-     * for late answers of silent nodes before it calls them unreachable.
+     * Returns how long a node may take before it counts as unreachable rather than slow:
+     * {@code max(nodeTimeout, 1 s)} ({@link #AUTO_NODE_TIMEOUT_MAX}). It is the client's command
+     * timeout, the bound for operations that are not tied to a lease (release), and how long an
+     * acquire that ends without a majority waits for late answers of nodes that were silent at its
+     * deadline before it calls them unreachable. The waits tied to a lease (an acquire attempt, a
+     * fencing write-back, a renewal) use the shorter {@link #nodeTimeoutNanos(long)}.
      *
      * @return the timeout
      */
     public Duration commandTimeout() {
-        return nodeTimeout != null ? nodeTimeout : AUTO_NODE_TIMEOUT_MAX;
+        return nodeTimeout != null && nodeTimeout.compareTo(AUTO_NODE_TIMEOUT_MAX) > 0 ? nodeTimeout
+                : AUTO_NODE_TIMEOUT_MAX;
     }
 
     /**

@@ -36,7 +36,7 @@ class RedlockOptionsTest {
                 + "&driftMin=5ms&retryMin=1ms&retryMax=3ms&prefix=x:&fenceRetention=forever"));
         assertThat(o.nodeTimeout()).contains(Duration.ofMillis(20));
         assertThat(o.nodeTimeoutNanos(30_000)).isEqualTo(Duration.ofMillis(20).toNanos());
-        assertThat(o.commandTimeout()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.commandTimeout()).as("unreachable only after 1 s").isEqualTo(Duration.ofSeconds(1));
         assertThat(o.driftFactor()).isEqualTo(0.02);
         assertThat(o.attemptTimeoutNanos(1000)).as("min(20 ms, 300 ms)").isEqualTo(Duration.ofMillis(20).toNanos());
         assertThat(o.attemptFraction()).isEqualTo(0.3);

@@ -68,6 +68,13 @@ import org.slf4j.LoggerFactory;
  * out or failed: their {@code SET} may have happened), with a compare-and-delete that publishes
  * nothing, then retried.
  *
+ * <p><b>End of a wait.</b> A wait whose last attempt failed ends "not acquired" unless a majority
+ * of the nodes is unreachable; only then it fails with a {@link BackendUnavailableException}. A
+ * node is reachable if it answered any attempt of the acquire without an error (also "taken", or
+ * after the attempt's deadline) within the last command timeout ({@code max(nodeTimeout, 1 s)});
+ * a zero or short wait first gives silent nodes until a command timeout after the acquire began
+ * to answer late. Slow nodes thus make {@code tryLock()} say no instead of throwing.
+ *
  * <p><b>Waiting.</b> After a failed first attempt the waiter subscribes to {@code P{N}:wake} on
  * every node (one pub/sub connection per node, one subscription per name and client), tries
  * again once the subscriptions are answered, and then parks. When the lock is held elsewhere it
@@ -358,6 +365,10 @@ public final class RedlockDriver implements LockDriver {
         final String lease;
         final long leaseNanos;
         final long attemptTimeoutNanos;
+        /** When the acquire began, by the injected clock. */
+        final long startNanos = clock.nanoTime();
+        /** Per node: when it last answered an attempt of this acquire without an error ({@link Long#MIN_VALUE}: never). */
+        final java.util.concurrent.atomic.AtomicLongArray lastAnswer = new java.util.concurrent.atomic.AtomicLongArray(nodes.size());
         Room room;
         boolean parked;
         /** Whether its current attempt was started by a release message (or a missed one). */
@@ -371,6 +382,9 @@ public final class RedlockDriver implements LockDriver {
             this.lease = Long.toString(request.leaseMillis());
             this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(request.leaseMillis());
             this.attemptTimeoutNanos = options.attemptTimeoutNanos(request.leaseMillis());
+            for (int i = 0; i < lastAnswer.length(); i++) {
+                lastAnswer.set(i, Long.MIN_VALUE);
+            }
         }
 
         String channel() {
@@ -396,8 +410,6 @@ public final class RedlockDriver implements LockDriver {
         final String[] answer = new String[nodes.size()];
         /** Each node's call, completed once its answer was counted. */
         final CompletableFuture<?>[] calls = new CompletableFuture<?>[nodes.size()];
-        /** Nodes that were silent when the attempt was decided and answered (without error) later. */
-        final boolean[] lateAnswer = new boolean[nodes.size()];
         int granted;
         int taken;
         int failed;
@@ -476,9 +488,12 @@ public final class RedlockDriver implements LockDriver {
     private void onNodeAnswer(Attempt at, int i, Long r, Throwable err) {
         boolean ready;
         synchronized (at) {
+            if (err == null) {
+                at.acq.lastAnswer.set(i, clock.nanoTime());
+            }
             if (at.decided) {
-                if (err == null && at.state[i] == PENDING && !at.lateAnswer[i]) {
-                    at.lateAnswer[i] = true; // slow, not unreachable (its SET was undone in order)
+                if (err == null && at.state[i] == PENDING && at.answer[i] == null) {
+                    // slow, not unreachable (its SET was undone after it, in order)
                     at.answer[i] = (r > 0 ? "granted" : "taken") + " (after the attempt's deadline)";
                 }
                 return;
@@ -706,17 +721,23 @@ public final class RedlockDriver implements LockDriver {
     /**
      * Ends a wait whose last attempt failed. "Not acquired" ({@code false} from {@code tryLock})
      * unless a majority of the nodes is unreachable: only then a
-     * {@link BackendUnavailableException} naming every node. A node that answered, even "taken"
-     * or after the attempt's deadline, is reachable; so before the verdict, nodes that were silent
-     * at the deadline get up to the command timeout to answer late. So a zero-wait try on slow
-     * (loaded) nodes says no rather than throwing, while a majority down or frozen still throws.
+     * {@link BackendUnavailableException} naming every node. A node is reachable if it answered
+     * any attempt of this acquire without an error ("taken" counts, and so does an answer after
+     * an attempt's deadline) within the last command timeout ({@code max(nodeTimeout, 1 s)}).
+     * When that is not yet a majority and the acquire began less than a command timeout ago (a
+     * zero or short wait), the nodes still silent in the last attempt get until then to answer.
+     * So a zero-wait try on slow (loaded) nodes says no rather than throwing, while a majority
+     * down or stalled still throws — at most a command timeout after the acquire began, or at the
+     * end of a longer wait.
      */
     private void finish(Attempt at, String why) {
+        Acquisition acq = at.acq;
+        long lateWindow = acq.startNanos + options.commandTimeout().toNanos() - clock.nanoTime();
         List<CompletableFuture<?>> silent = new ArrayList<>();
-        synchronized (at) {
-            if (reachable(at) < quorum) {
+        if (lateWindow > 0 && reachable(acq) < quorum) {
+            synchronized (at) {
                 for (int i = 0; i < at.state.length; i++) {
-                    if (at.state[i] == PENDING && !at.lateAnswer[i] && at.calls[i] != null) {
+                    if (at.state[i] == PENDING && at.calls[i] != null && !at.calls[i].isDone()) {
                         silent.add(at.calls[i]);
                     }
                 }
@@ -727,17 +748,14 @@ public final class RedlockDriver implements LockDriver {
             return;
         }
         CompletableFuture.allOf(silent.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
-                .completeOnTimeout(null, options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .completeOnTimeout(null, lateWindow, TimeUnit.NANOSECONDS)
                 .whenComplete((v, e) -> verdict(at, why));
     }
 
     private void verdict(Attempt at, String why) {
         Acquisition acq = at.acq;
         leave(acq);
-        boolean unavailable;
-        synchronized (at) {
-            unavailable = reachable(at) < quorum;
-        }
+        boolean unavailable = reachable(acq) < quorum;
         if (unavailable) {
             acq.future.completeExceptionally(new BackendUnavailableException("redlock could not acquire lock '"
                     + acq.request.name() + "' on a majority (" + quorum + " of " + nodes.size() + " nodes) of "
@@ -752,11 +770,14 @@ public final class RedlockDriver implements LockDriver {
         }
     }
 
-    /** Nodes that answered the attempt without an error, in time or late. Call holding {@code at}. */
-    private static int reachable(Attempt at) {
-        int r = at.granted + at.taken;
-        for (boolean late : at.lateAnswer) {
-            if (late) {
+    /** Nodes that answered an attempt of {@code acq} without an error within the last command timeout. */
+    private int reachable(Acquisition acq) {
+        long now = clock.nanoTime();
+        long window = options.commandTimeout().toNanos();
+        int r = 0;
+        for (int i = 0; i < acq.lastAnswer.length(); i++) {
+            long t = acq.lastAnswer.get(i);
+            if (t != Long.MIN_VALUE && now - t <= window) {
                 r++;
             }
         }
