@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <tr><td>{@code nodeTimeout}</td><td>from the lease: {@code lease × 0.05}, at least 50 ms, at
  *     most 1 s</td><td>the longest a single node may take to answer; an acquire attempt waits at
  *     most {@code min(nodeTimeout, lease × attemptFraction)}; {@code auto} asks for the
- *     default</td></tr>
+ *     default. Releases wait for each node up to {@link dev.distlock.LockConfig#commandTimeout()},
+ *     watchdog renewals up to the hold's remaining validity</td></tr>
  * <tr><td>{@code attemptFraction}</td><td>0.1</td><td>share of the lease an acquire attempt may
  *     wait for slow nodes (0.01 to 0.5)</td></tr>
  * <tr><td>{@code driftFactor}</td><td>0.01</td><td>clock drift allowed per unit of lease</td></tr>
@@ -47,7 +48,7 @@ public final class RedlockOptions {
     public static final double AUTO_NODE_TIMEOUT_FRACTION = 0.05;
     /** Shortest default per-node timeout. */
     public static final Duration AUTO_NODE_TIMEOUT_MIN = Duration.ofMillis(50);
-    /** Longest default per-node timeout; also the command timeout for operations not tied to a lease. */
+    /** Longest default per-node timeout; also the shortest time without an answer after which a node counts as unreachable. */
     public static final Duration AUTO_NODE_TIMEOUT_MAX = Duration.ofSeconds(1);
     /** Default share of the lease an attempt may wait. */
     public static final double DEFAULT_ATTEMPT_FRACTION = 0.1;
@@ -250,16 +251,15 @@ public final class RedlockOptions {
     }
 
     /**
-     * Returns how long a node may take before it counts as unreachable rather than slow:
-     * {@code max(nodeTimeout, 1 s)} ({@link #AUTO_NODE_TIMEOUT_MAX}). It is the client's command
-     * timeout, the bound for operations that are not tied to a lease (release), and how long an
-     * acquire that ends without a majority waits for late answers of nodes that were silent at its
-     * deadline before it calls them unreachable. The waits tied to a lease (an acquire attempt, a
-     * fencing write-back, a renewal) use the shorter {@link #nodeTimeoutNanos(long)}.
+     * Returns how long a node may stay silent before an acquire that ends without a majority
+     * counts it unreachable rather than slow: {@code max(nodeTimeout, 1 s)}
+     * ({@link #AUTO_NODE_TIMEOUT_MAX}), and never more than the client's
+     * {@link dev.distlock.LockConfig#commandTimeout()} (after which the command fails anyway).
+     * Acquire attempts themselves wait only {@link #attemptTimeoutNanos(long)}.
      *
-     * @return the timeout
+     * @return the duration
      */
-    public Duration commandTimeout() {
+    public Duration unreachableAfter() {
         return nodeTimeout != null && nodeTimeout.compareTo(AUTO_NODE_TIMEOUT_MAX) > 0 ? nodeTimeout
                 : AUTO_NODE_TIMEOUT_MAX;
     }

@@ -21,7 +21,7 @@ class RedlockOptionsTest {
         assertThat(o.nodeTimeoutNanos(30_000)).as("capped at 1 s").isEqualTo(Duration.ofSeconds(1).toNanos());
         assertThat(o.nodeTimeoutNanos(4_000)).as("5% of the lease").isEqualTo(Duration.ofMillis(200).toNanos());
         assertThat(o.nodeTimeoutNanos(500)).as("at least 50 ms").isEqualTo(Duration.ofMillis(50).toNanos());
-        assertThat(o.commandTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.unreachableAfter()).isEqualTo(Duration.ofSeconds(1));
         assertThat(o.attemptTimeoutNanos(30_000)).isEqualTo(Duration.ofSeconds(1).toNanos());
         assertThat(o.attemptTimeoutNanos(4_000)).isEqualTo(Duration.ofMillis(200).toNanos());
         assertThat(o.attemptTimeoutNanos(200)).as("lease / 10").isEqualTo(Duration.ofMillis(20).toNanos());
@@ -36,7 +36,7 @@ class RedlockOptionsTest {
                 + "&driftMin=5ms&retryMin=1ms&retryMax=3ms&prefix=x:&fenceRetention=forever"));
         assertThat(o.nodeTimeout()).contains(Duration.ofMillis(20));
         assertThat(o.nodeTimeoutNanos(30_000)).isEqualTo(Duration.ofMillis(20).toNanos());
-        assertThat(o.commandTimeout()).as("unreachable only after 1 s").isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.unreachableAfter()).as("unreachable only after 1 s").isEqualTo(Duration.ofSeconds(1));
         assertThat(o.driftFactor()).isEqualTo(0.02);
         assertThat(o.attemptTimeoutNanos(1000)).as("min(20 ms, 300 ms)").isEqualTo(Duration.ofMillis(20).toNanos());
         assertThat(o.attemptFraction()).isEqualTo(0.3);

@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>End of a wait.</b> A wait whose last attempt failed ends "not acquired" unless a majority
  * of the nodes is unreachable; only then it fails with a {@link BackendUnavailableException}. A
  * node is reachable if it answered any attempt of the acquire without an error (also "taken", or
- * after the attempt's deadline) within the last command timeout ({@code max(nodeTimeout, 1 s)});
- * a zero or short wait first gives silent nodes until a command timeout after the acquire began
+ * after the attempt's deadline) within the last {@code max(nodeTimeout, 1 s)} (at most the command
+ * timeout); a zero or short wait first gives silent nodes until that long after the acquire began
  * to answer late. Slow nodes thus make {@code tryLock()} say no instead of throwing.
  *
  * <p><b>Waiting.</b> After a failed first attempt the waiter subscribes to {@code P{N}:wake} on
@@ -105,7 +105,7 @@ import org.slf4j.LoggerFactory;
  * deleted our value, {@code false} iff more than {@code N − quorum} no longer had it, otherwise
  * (unreachable nodes) a {@link BackendUnavailableException}. <b>Renewal</b> by the watchdog: a
  * compare-and-PEXPIRE batch per node; a hold is extended iff a quorum confirmed before its
- * current validity ends (the attempt timeout bounds the wait); more than {@code N − quorum}
+ * current validity ends (the remaining validity bounds the wait); more than {@code N − quorum}
  * rejections mean the hold is lost ({@code false}); otherwise the renewal fails and the
  * watchdog retries until the validity ends.
  *
@@ -141,6 +141,8 @@ public final class RedlockDriver implements LockDriver {
     private final List<RedlockNode> nodes;
     private final int quorum;
     private final RedlockOptions options;
+    /** How long a node may stay silent before a failed acquire counts it unreachable. */
+    private final long unreachableNanos;
     private final RedisKeyLayout layout;
     private final String retention;
     private final RedisClient client;
@@ -157,8 +159,9 @@ public final class RedlockDriver implements LockDriver {
     private volatile boolean closed;
 
     private RedlockDriver(List<RedlockNode> nodes, RedlockOptions options, RedisClient client,
-            ClientResources resources, String describe) {
+            ClientResources resources, String describe, Duration commandTimeout) {
         this.nodes = nodes;
+        this.unreachableNanos = Math.min(commandTimeout.toNanos(), options.unreachableAfter().toNanos());
         this.quorum = nodes.size() / 2 + 1;
         this.options = options;
         this.layout = options.layout();
@@ -215,7 +218,9 @@ public final class RedlockDriver implements LockDriver {
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).tcpNoDelay(true)
                         .keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                // Per-node command bound: releases and renewals may wait this long. Acquire attempts
+                // have their own, much shorter timer (nodeTimeout), so a slow node never eats a lease.
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true)
                 .build());
         List<RedlockNode> nodes = new ArrayList<>();
@@ -241,7 +246,8 @@ public final class RedlockDriver implements LockDriver {
             nodes.add(new RedlockNode(nodes.size(), hp.toString(), b.build(), client));
         }
         String describe = "redlock[" + String.join(",", nodes.stream().map(n -> n.address).toList()) + "]";
-        RedlockDriver driver = new RedlockDriver(List.copyOf(nodes), options, client, resources, describe);
+        RedlockDriver driver = new RedlockDriver(List.copyOf(nodes), options, client, resources, describe,
+                config.commandTimeout());
         driver.connectNodes(config.connectTimeout());
         return driver;
     }
@@ -723,16 +729,16 @@ public final class RedlockDriver implements LockDriver {
      * unless a majority of the nodes is unreachable: only then a
      * {@link BackendUnavailableException} naming every node. A node is reachable if it answered
      * any attempt of this acquire without an error ("taken" counts, and so does an answer after
-     * an attempt's deadline) within the last command timeout ({@code max(nodeTimeout, 1 s)}).
-     * When that is not yet a majority and the acquire began less than a command timeout ago (a
+     * an attempt's deadline) within the last {@code max(nodeTimeout, 1 s)} (at most the command
+     * timeout). When that is not yet a majority and the acquire began less than that ago (a
      * zero or short wait), the nodes still silent in the last attempt get until then to answer.
      * So a zero-wait try on slow (loaded) nodes says no rather than throwing, while a majority
-     * down or stalled still throws — at most a command timeout after the acquire began, or at the
+     * down or stalled still throws — at most that long after the acquire began, or at the
      * end of a longer wait.
      */
     private void finish(Attempt at, String why) {
         Acquisition acq = at.acq;
-        long lateWindow = acq.startNanos + options.commandTimeout().toNanos() - clock.nanoTime();
+        long lateWindow = acq.startNanos + unreachableNanos - clock.nanoTime();
         List<CompletableFuture<?>> silent = new ArrayList<>();
         if (lateWindow > 0 && reachable(acq) < quorum) {
             synchronized (at) {
@@ -770,10 +776,10 @@ public final class RedlockDriver implements LockDriver {
         }
     }
 
-    /** Nodes that answered an attempt of {@code acq} without an error within the last command timeout. */
+    /** Nodes that answered an attempt of {@code acq} without an error within the last {@link #unreachableNanos}. */
     private int reachable(Acquisition acq) {
         long now = clock.nanoTime();
-        long window = options.commandTimeout().toNanos();
+        long window = unreachableNanos;
         int r = 0;
         for (int i = 0; i < acq.lastAnswer.length(); i++) {
             long t = acq.lastAnswer.get(i);
@@ -969,8 +975,10 @@ public final class RedlockDriver implements LockDriver {
                     h.extend(sentAt + leaseNanos - driftNanos(leaseNanos));
                 }
             });
-            long left = Math.min(options.nodeTimeoutNanos(lock.leaseMillis()), h.validUntil() - sentAt);
-            scheduler.schedule(v::timeout, Math.max(0, left), TimeUnit.NANOSECONDS);
+            // A renewal may take as long as the hold is still valid: waiting longer for a node
+            // costs nothing (the nodes answer in parallel), and giving up early under load would
+            // turn a slow-but-successful renewal into a lost hold.
+            scheduler.schedule(v::timeout, Math.max(0, h.validUntil() - sentAt), TimeUnit.NANOSECONDS);
         }
         for (int from = 0; from < k; from += MAX_RENEW_BATCH) {
             int to = Math.min(k, from + MAX_RENEW_BATCH);
