@@ -64,9 +64,15 @@ public final class StartupBench {
         if (args.length > 0 && args[0].equals("child")) {
             child(args.length > 1 && args[1].equals("once"));
         } else if (args.length > 1 && args[0].equals("run")) {
-            run(Integer.parseInt(args[1]), Arrays.asList(args).subList(2, args.length));
+            List<String> rest = Arrays.asList(args).subList(2, args.length);
+            String archive = null;
+            if (!rest.isEmpty() && rest.get(0).equals("--cds")) {
+                archive = rest.get(1);
+                rest = rest.subList(2, rest.size());
+            }
+            run(Integer.parseInt(args[1]), archive, rest);
         } else {
-            throw new IllegalArgumentException("usage: StartupBench child | run N [javaOpts...]");
+            throw new IllegalArgumentException("usage: StartupBench child [once] | run N [--cds ARCHIVE] [javaOpts...]");
         }
     }
 
@@ -143,11 +149,14 @@ public final class StartupBench {
 
     // ------------------------------------------------------------------ the runner
 
-    private static void run(int rounds, List<String> javaOpts) throws Exception {
+    private static void run(int rounds, String archive, List<String> javaOpts) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
         String redis = which("redis-server");
         Map<String, List<Long>> samples = new LinkedHashMap<>();
+        if (archive != null) {
+            train(java, cp, javaOpts, archive);
+        }
         for (int r = 0; r < rounds; r++) {
             // in-process, fresh JVM
             List<String> cmd = new ArrayList<>(List.of(java));
@@ -181,6 +190,13 @@ public final class StartupBench {
             int port = freePort();
             main.addAll(List.of("-cp", cp, "dev.distlock.embedded.Main", "--port", String.valueOf(port)));
             add(samples, "standalone Main: spawn -> first PONG", spawnAndPoll(main, port));
+            if (archive != null) {
+                int cport = freePort();
+                List<String> cds = new ArrayList<>(List.of(java, "-XX:SharedArchiveFile=" + archive));
+                cds.addAll(javaOpts);
+                cds.addAll(List.of("-cp", cp, "dev.distlock.embedded.Main", "--port", String.valueOf(cport)));
+                add(samples, "standalone Main + AppCDS archive: spawn -> first PONG", spawnAndPoll(cds, cport));
+            }
 
             if (redis != null) {
                 int rp = freePort();
@@ -201,6 +217,22 @@ public final class StartupBench {
         }
         if (redis == null) {
             System.out.println("redis-server: not on the PATH, not measured");
+        }
+    }
+
+    /**
+     * Writes a dynamic AppCDS archive of the standalone server: runs {@code Main} with
+     * {@code -XX:ArchiveClassesAtExit}, serves one PING (so the accept and command path is
+     * archived too) and stops it with SIGTERM, which dumps the archive at exit.
+     */
+    private static void train(String java, String cp, List<String> javaOpts, String archive) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:ArchiveClassesAtExit=" + archive));
+        cmd.addAll(javaOpts);
+        int port = freePort();
+        cmd.addAll(List.of("-cp", cp, "dev.distlock.embedded.Main", "--port", String.valueOf(port)));
+        spawnAndPoll(cmd, port);
+        if (!new File(archive).isFile()) {
+            throw new IllegalStateException("no archive written to " + archive + " (class path entries must be jars)");
         }
     }
 
@@ -228,7 +260,7 @@ public final class StartupBench {
             }
         } finally {
             p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) { // a training run dumps its archive at exit
                 p.destroyForcibly().waitFor();
             }
         }
