@@ -39,7 +39,7 @@ final class ServerCommands extends Cmds {
         t.add("dbsize", 1, READONLY | FAST, 0, 0, 0, op(8));
         t.add("flushdb", -1, WRITE, 0, 0, 0, op(9));
         t.add("flushall", -1, WRITE, 0, 0, 0, op(10));
-        t.add("wait", 3, 0, 0, 0, 0, op(11));
+        t.add("wait", 3, NOSCRIPT, 0, 0, 0, op(11)); // noscript, as in Redis 7.0
         t.add("info", -1, LOADING | STALE, 0, 0, 0, op(12));
         t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, op(13));
         t.add("client", -2, 0, 0, 0, 0, null)
