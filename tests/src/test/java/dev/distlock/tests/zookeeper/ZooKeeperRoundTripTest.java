@@ -129,10 +129,12 @@ class ZooKeeperRoundTripTest {
         // Each acquire lists the children with its create; a waiter whose predecessor goes does
         // not list again and needs no watch, since the nodes were this client's. (A node whose
         // synchronous create has not returned to its thread yet still looks foreign to another
-        // waiter, which then lists or watches: rare, so the bounds below leave a little room.)
+        // waiter, which then lists or watches: rare on a quiet machine, up to a third of the
+        // acquires on a loaded one. Without the shortcut nearly every acquire would list twice
+        // and watch once, so these bounds still tell the two apart.)
         long creates = stats.creates();
-        assertThat(stats.childReads()).as("listings for %d creates", creates).isLessThanOrEqualTo(creates + creates / 5);
-        assertThat(stats.dataReads()).as("predecessor watches for %d creates", creates).isLessThanOrEqualTo(creates / 5);
+        assertThat(stats.childReads()).as("listings for %d creates", creates).isLessThanOrEqualTo(creates + creates / 2);
+        assertThat(stats.dataReads()).as("predecessor watches for %d creates", creates).isLessThanOrEqualTo(creates / 2);
     }
 
     @Test
