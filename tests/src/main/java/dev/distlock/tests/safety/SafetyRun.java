@@ -198,16 +198,31 @@ public final class SafetyRun implements AutoCloseable {
                 + "; see the logs in " + options.directory());
     }
 
-    /** The worker that probably holds the lock now, or a random live one. */
-    private String probableHolder() {
-        String last = store.lastOperation();
-        if (last != null) {
-            String[] parts = last.split(" ");
-            String w = Hold.workerOf(parts[0]);
-            Process p = workers.get(w);
-            if (p != null && p.isAlive() && !killed.contains(w)) {
-                return w + (parts[1].equals("READ") ? " (inside its critical section)" : " (last writer)");
+    /**
+     * The worker that holds the lock now: waits (up to 5 s) until the store's last operation is
+     * a read of a live worker, which is then between its read and its write. Falls back to the
+     * last writer, or a random live worker.
+     */
+    private String probableHolder() throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String fallback = null;
+        while (System.nanoTime() < until) {
+            String last = store.lastOperation();
+            if (last != null) {
+                String[] parts = last.split(" ");
+                String w = Hold.workerOf(parts[0]);
+                Process p = workers.get(w);
+                if (p != null && p.isAlive() && !killed.contains(w)) {
+                    if (parts[1].equals("READ")) {
+                        return w + " (inside its critical section)";
+                    }
+                    fallback = w + " (last writer)";
+                }
             }
+            Thread.sleep(2); // polling the store for a holder inside its critical section, bounded above
+        }
+        if (fallback != null) {
+            return fallback;
         }
         List<String> live = workers.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey)
                 .toList();
