@@ -78,8 +78,8 @@ public final class InputFuzzer {
                 "line\nbreak", "\uD800", "-1", "lk-0000000001", "x".repeat(LockClient.MAX_NAME_LENGTH),
                 "y".repeat(LockClient.MAX_NAME_LENGTH + 1), "\u3000"));
         names.add(null);
-        for (int i = 0; i < 12; i++) {
-            int len = 1 + random.nextInt(i < 10 ? 40 : 3000);
+        for (int i = 0; i < 8; i++) {
+            int len = 1 + random.nextInt(i < 6 ? 40 : 3000);
             StringBuilder b = new StringBuilder();
             while (b.length() < len) {
                 int cp = switch (random.nextInt(4)) {
@@ -150,8 +150,14 @@ public final class InputFuzzer {
             }
         }
         // Every odd valid name: bad durations, then a round trip, on the calling thread.
-        for (Mutex m : usable) {
-            durations(m, random);
+        // Every odd valid name makes a round trip; a few get every bad duration as well.
+        for (int i = 0; i < usable.size(); i++) {
+            Mutex m = usable.get(i);
+            if (i % 8 == 0) {
+                durations(m, random);
+            } else {
+                attempt(m, "tryLock(0)", true, () -> m.tryLock(Duration.ZERO) ? 1 : 0);
+            }
         }
         wrongThreadUnlock(usable.get(0));
         List<Mutex> contended = List.of(usable.get(random.nextInt(usable.size())), client.mutex("fuzz-contended"));

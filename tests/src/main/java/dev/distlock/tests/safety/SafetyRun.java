@@ -164,7 +164,7 @@ public final class SafetyRun implements AutoCloseable {
                 "--id", id, "--uri", backend.uri(), "--store", storeDir.toString(),
                 "--history", history(id).toString(), "--stop", stopFile.toString(),
                 "--threads", Integer.toString(options.threads()), "--name", LOCK_NAME,
-                "--lease-ms", Long.toString(backend.leaseMs()),
+                "--lease-ms", Long.toString(backend.leaseMs()), "--work-ms", "60",
                 "--loss-wait-ms", Long.toString(backend.stallMs() + 5_000)));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -230,18 +230,36 @@ public final class SafetyRun implements AutoCloseable {
     }
 
     private static String stopHolder(SafetyRun run) throws Exception {
-        String target = run.probableHolder();
+        // A stop that lands after the holder's write is worthless: check the holder is still
+        // between its read and its write once stopped, or let it go and try again.
+        String target = null;
+        long pid = 0;
+        for (int attempt = 1; attempt <= 20 && target == null; attempt++) {
+            String candidate = run.probableHolder();
+            String id = candidate.split(" ")[0];
+            String before = run.store.lastOperation();
+            pid = run.workers.get(id).pid();
+            signal("STOP", pid);
+            run.stopped.add(id);
+            if (candidate.contains("inside") && before != null && before.equals(run.store.lastOperation())
+                    && before.endsWith(" READ") && Hold.workerOf(before.split(" ")[0]).equals(id)) {
+                target = id + " (stopped between read and write of " + before.split(" ")[0] + ", attempt " + attempt
+                        + ")";
+            } else if (attempt == 20) {
+                target = candidate + " (not caught inside its critical section)";
+            } else {
+                signal("CONT", pid);
+                run.stopped.remove(id);
+            }
+        }
         String id = target.split(" ")[0];
-        long pid = run.workers.get(id).pid();
-        signal("STOP", pid);
-        run.stopped.add(id);
         try {
             Thread.sleep(run.backend.stallMs()); // the stop lasts past the lease: time passing is the point
         } finally {
             signal("CONT", pid);
             run.stopped.remove(id);
         }
-        return target + " stopped " + run.backend.stallMs() + " ms";
+        return target + " for " + run.backend.stallMs() + " ms";
     }
 
     private static String killHolder(SafetyRun run) throws Exception {

@@ -53,7 +53,7 @@ class SafetyIT {
         Path dir = Files.createTempDirectory("distlock-safety-" + backend);
         SafetySummary s;
         try (SafetyBackend b = SafetyBackend.start(backend);
-                SafetyRun run = new SafetyRun(b, new SafetyRun.Options(DURATION, 3, 3, Duration.ofMillis(1500), dir))) {
+                SafetyRun run = new SafetyRun(b, new SafetyRun.Options(DURATION, 3, 3, Duration.ofSeconds(1), dir))) {
             s = run.run();
         }
         System.out.println(s);
