@@ -246,7 +246,7 @@ public final class RedisLockDriver implements LockDriver {
             }
             return;
         }
-        rooms.park(a, parkNanos);
+        rooms.park(a, parkNanos, false);
     }
 
     /**
@@ -272,7 +272,7 @@ public final class RedisLockDriver implements LockDriver {
             return true;
         }
         long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(a.failures++, 5));
-        rooms.park(a, Math.min(backoff, remaining));
+        rooms.park(a, Math.min(backoff, remaining), true);
         return true;
     }
 
@@ -407,9 +407,7 @@ public final class RedisLockDriver implements LockDriver {
                 throw unavailable("release lock '" + name + "'", err);
             }
             if (r == 1) {
-                if (rooms.size() > 0) {
-                    rooms.wake(lockKey + CHANNEL_SUFFIX);
-                }
+                rooms.released(lockKey + CHANNEL_SUFFIX);
                 return true;
             }
             return false;

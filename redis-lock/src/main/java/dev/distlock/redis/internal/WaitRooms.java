@@ -26,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * subscription to the lock's channel (subscribed when the first waiter joins, unsubscribed when
  * the last one leaves) and a queue of parked waiters. A wake-up (a release message from another
  * client, or a release by this client) takes one parked waiter off the queue and lets it try
- * again; if no waiter is parked because all are in flight, the room remembers one pending
- * wake-up, and the next waiter that fails parks no further but tries once more. So a release
- * wakes at most one waiter of this client and none is lost to the race between a failed attempt
- * and the message. A parked waiter also has a timer, at the TTL its failed attempt saw or at its
- * deadline, whichever comes first.
+ * again; if none is parked, a waiter still waiting for its room's subscription takes it (a
+ * release needs no subscription to reach a waiter of the same client, and the pub/sub
+ * connection can take a while to open); if every waiter is in flight, the room remembers one
+ * pending wake-up, and the next waiter that fails parks no further but tries once more. So a
+ * release wakes at most one waiter of this client and none is lost to the race between a failed
+ * attempt and the message. A release by this client also leaves a time stamp, so that a thread
+ * whose first attempt failed just before it, and which joins the room only afterwards, tries
+ * again at once instead of waiting for the subscription. A parked waiter also has a timer, at
+ * the TTL its failed attempt saw or at its deadline, whichever comes first.
  *
  * <p>Subscribe and unsubscribe commands are dispatched in the order they were decided, under
  * this object's monitor, by chaining them on the pub/sub connection future; their completions
@@ -66,6 +70,12 @@ final class WaitRooms {
     private final Map<String, Room> rooms = new HashMap<>();
     /** rooms.size(), readable without the monitor so that releases with no waiters skip it. */
     private volatile int roomCount;
+    /**
+     * {@link System#nanoTime()} of this client's last release of any lock; written before the
+     * release looks at {@link #roomCount}, read by {@link #join} after it wrote it (both
+     * volatile), so a release and a joining waiter never miss each other.
+     */
+    private volatile long lastLocalReleaseNanos = System.nanoTime() - (1L << 62);
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub;
     private StatefulRedisPubSubConnection<String, String> openPubSub;
     private boolean closed;
@@ -112,13 +122,15 @@ final class WaitRooms {
             room.members++;
             a.room = room;
             parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0;
-            retryNow = !parkNow && room.subscribed;
+            // Not subscribed yet: a release by this client after the failed attempt was sent
+            // (whose wake-up found no room to go to) means the lock may be free now.
+            retryNow = !parkNow && (room.subscribed || lastLocalReleaseNanos - a.sentNanos > 0);
             if (!parkNow && !retryNow) {
                 room.awaitingSubscription.add(a);
             }
         }
         if (parkNow) {
-            park(a, parkNanos);
+            park(a, parkNanos, false);
         } else if (retryNow) {
             retry.accept(a);
         }
@@ -148,9 +160,14 @@ final class WaitRooms {
 
     /**
      * Parks a waiter whose attempt failed: it waits for a wake-up or {@code delayNanos}. If a
-     * wake-up came while it was in flight it tries again at once instead.
+     * wake-up came while it was in flight it tries again at once instead. After a failed
+     * attempt (not an error), a waiter whose room is not subscribed yet waits for the
+     * subscription (or a local release) instead, and one whose attempt was sent before the
+     * subscription became live tries again at once, as in {@link #join}.
+     *
+     * @param afterError whether the attempt ended in an error (then it always parks, as a back-off)
      */
-    void park(Acquisition a, long delayNanos) {
+    void park(Acquisition a, long delayNanos, boolean afterError) {
         boolean retryNow = false;
         synchronized (this) {
             Room room = a.room;
@@ -159,6 +176,11 @@ final class WaitRooms {
             }
             if (room.wakePending) {
                 room.wakePending = false;
+                retryNow = true;
+            } else if (!afterError && !room.subscribed) {
+                a.woken = false;
+                room.awaitingSubscription.add(0, a);
+            } else if (!afterError && room.live && room.subscribedAtNanos - a.sentNanos >= 0) {
                 retryNow = true;
             } else {
                 if (a.woken) {
@@ -222,7 +244,18 @@ final class WaitRooms {
         }
     }
 
-    /** A release of the lock on {@code channel}: lets one parked waiter of this client try. */
+    /**
+     * A release of the lock on {@code channel} by this client: lets one waiter of this client try.
+     */
+    void released(String channel) {
+        lastLocalReleaseNanos = System.nanoTime();
+        wake(channel);
+    }
+
+    /**
+     * A release of the lock on {@code channel}: lets one parked waiter of this client try, or
+     * else one that waits for its subscription.
+     */
     void wake(String channel) {
         if (roomCount == 0) {
             return;
@@ -242,6 +275,13 @@ final class WaitRooms {
                 }
                 if (!next.future.isDone()) {
                     break;
+                }
+            }
+            while (next == null && !room.awaitingSubscription.isEmpty()) {
+                next = room.awaitingSubscription.remove(0);
+                next.woken = true;
+                if (next.future.isDone()) {
+                    next = null;
                 }
             }
             if (next == null && room.members > 0) {
