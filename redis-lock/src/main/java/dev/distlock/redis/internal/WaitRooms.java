@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A room exists while the client has at least one waiter for the lock; it holds the
  * subscription to the lock's channel (subscribed when the first waiter joins, unsubscribed when
- * the last one leaves) and a queue of parked waiters. A wake-up (a release message from another
+ * the last one leaves, or {@link #LINGER_MILLIS} later if it left with the lock and nobody joined
+ * meanwhile) and a queue of parked waiters. A wake-up (a release message from another
  * client, or a release by this client) takes one parked waiter off the queue and lets it try
  * again; if none is parked, a waiter still waiting for its room's subscription takes it (a
  * release needs no subscription to reach a waiter of the same client, and the pub/sub
@@ -42,6 +44,13 @@ import org.slf4j.LoggerFactory;
  */
 final class WaitRooms {
     private static final Logger log = LoggerFactory.getLogger(WaitRooms.class);
+    /**
+     * How long a room stays subscribed after its last waiter left with the lock: a thread that
+     * just took a contended lock is likely to wait for it again soon, and then finds the
+     * subscription live (no SUBSCRIBE, no extra attempt) instead of paying an UNSUBSCRIBE now and
+     * a SUBSCRIBE then.
+     */
+    static final long LINGER_MILLIS = 500;
 
     /** The waiters of one lock in this client. Guarded by the {@link WaitRooms} monitor. */
     static final class Room {
@@ -56,9 +65,14 @@ final class WaitRooms {
         /** Subscribe confirmations seen by the listener: the first answers our SUBSCRIBE, later ones are re-subscriptions. */
         int confirmations;
         boolean wakePending;
+        /** {@link System#nanoTime()} of the last wake-up (release) seen by this room. */
+        long lastWakeNanos;
+        /** The pending unsubscribe of a room whose last waiter left with the lock, or null. */
+        ScheduledFuture<?> linger;
 
         Room(String channel) {
             this.channel = channel;
+            this.lastWakeNanos = System.nanoTime() - (1L << 62);
         }
     }
 
@@ -112,6 +126,10 @@ final class WaitRooms {
             }
             String channel = a.channel();
             Room room = rooms.get(channel);
+            if (room != null && room.linger != null) {
+                room.linger.cancel(false);
+                room.linger = null;
+            }
             if (room == null) {
                 room = new Room(channel);
                 rooms.put(channel, room);
@@ -121,7 +139,10 @@ final class WaitRooms {
             }
             room.members++;
             a.room = room;
-            parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0;
+            // Parks only if every release after its attempt will reach it: the subscription was
+            // live before the attempt, and no release came in between (a lingering room with no
+            // members may have seen one that had no waiter to wake).
+            parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0 && room.lastWakeNanos - a.sentNanos < 0;
             // Not subscribed yet: a release by this client after the failed attempt was sent
             // (whose wake-up found no room to go to) means the lock may be free now.
             retryNow = !parkNow && (room.subscribed || lastLocalReleaseNanos - a.sentNanos > 0);
@@ -217,6 +238,16 @@ final class WaitRooms {
      * @return completes when the unsubscribe (if any) was answered, or at once
      */
     CompletableFuture<Void> leave(Acquisition a) {
+        return leave(a, false);
+    }
+
+    /**
+     * Removes a waiter from its room. The last one out unsubscribes: at once, or, if it leaves
+     * with the lock ({@code acquired}), after {@link #LINGER_MILLIS} unless a waiter joins first.
+     *
+     * @return completes when the unsubscribe (if any) was answered, or at once
+     */
+    CompletableFuture<Void> leave(Acquisition a, boolean acquired) {
         synchronized (this) {
             Room room = a.room;
             if (room == null) {
@@ -234,6 +265,17 @@ final class WaitRooms {
             room.awaitingSubscription.remove(a);
             if (--room.members > 0) {
                 return CompletableFuture.completedFuture(null);
+            }
+            if (acquired && !closed && room.live) {
+                room.wakePending = false;
+                if (room.linger == null) {
+                    room.linger = scheduler.schedule(() -> unsubscribeIdle(room), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+            if (room.linger != null) {
+                room.linger.cancel(false);
+                room.linger = null;
             }
             rooms.remove(room.channel);
             roomCount = rooms.size();
@@ -266,6 +308,7 @@ final class WaitRooms {
             if (room == null) {
                 return;
             }
+            room.lastWakeNanos = System.nanoTime();
             while ((next = room.parked.pollFirst()) != null) {
                 next.parked = false;
                 next.woken = true;
@@ -290,6 +333,18 @@ final class WaitRooms {
         }
         if (next != null) {
             retry.accept(next);
+        }
+    }
+
+    private void unsubscribeIdle(Room room) {
+        synchronized (this) {
+            if (room.linger == null || room.members > 0 || rooms.get(room.channel) != room || closed) {
+                return;
+            }
+            room.linger = null;
+            rooms.remove(room.channel);
+            roomCount = rooms.size();
+            dispatch(c -> c.unsubscribe(room.channel));
         }
     }
 
@@ -321,9 +376,15 @@ final class WaitRooms {
         }
     }
 
-    /** The number of rooms (locks this client waits for); for tests and diagnostics. */
-    int size() {
-        return roomCount;
+    /** The number of rooms with waiters (locks this client waits for); for tests and diagnostics. */
+    synchronized int size() {
+        int n = 0;
+        for (Room r : rooms.values()) {
+            if (r.members > 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
