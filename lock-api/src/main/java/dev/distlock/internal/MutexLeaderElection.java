@@ -270,13 +270,14 @@ final class MutexLeaderElection implements LeaderElection {
         listeners.remove(listener);
     }
 
-    /** The client is closing: stop competing without waiting (the client releases the mutex). */
+    /**
+     * The client is closing: resign (giving the mutex back while the connection is still open)
+     * and stop for good.
+     */
     void stopForClose() {
+        resign();
         synchronized (monitor) {
             closed = true;
-            if (worker != null && waiting) {
-                worker.interrupt();
-            }
             monitor.notifyAll();
         }
     }

@@ -96,7 +96,9 @@ public abstract class LeaderElectionContract extends CoordinationContract {
         assertThat(heardA.poll(5, TimeUnit.SECONDS)).as("told of the loss").isEqualTo(new Heard(-term1, null));
         assertThat(second.awaitLeadership(Duration.ofSeconds(10))).isTrue();
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resigned);
-        assertThat(ms).as("ms to hand over").isLessThan(tolerance().toMillis() * 3);
+        // Generous: the machine may be loaded; a hand-over that waited for lease expiry would
+        // still usually show here, and the term check below is the safety property.
+        assertThat(ms).as("ms to hand over").isLessThan(tolerance().toMillis() * 4);
         long term2 = second.term();
         assertThat(term2).isGreaterThan(term1);
         assertThat(heardB.poll(5, TimeUnit.SECONDS)).isEqualTo(new Heard(term2, null));
