@@ -141,14 +141,26 @@ final class CoordinationScripts {
             return 0
             """, ScriptOutputType.INTEGER);
 
-    /** Semaphore head: drop expired leases (score and count) and sum what is held. */
+    /**
+     * Semaphore head: drop expired leases, and counts whose lease is gone (expired, or deleted
+     * behind the scripts' back), and sum the permits of the live leases.
+     */
     private static final String SEM_PRUNE = """
-            local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowms)
-            for i = 1, #expired do redis.call('HDEL', KEYS[2], expired[i]) end
-            if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowms) end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowms)
+            local live = redis.call('ZRANGE', KEYS[1], 0, -1)
             local used = 0
-            local counts = redis.call('HVALS', KEYS[2])
-            for i = 1, #counts do used = used + tonumber(counts[i]) end
+            local keep = {}
+            for i = 1, #live do
+              local c = redis.call('HGET', KEYS[2], live[i])
+              if c then
+                used = used + tonumber(c)
+                keep[live[i]] = true
+              end
+            end
+            local counted = redis.call('HKEYS', KEYS[2])
+            for i = 1, #counted do
+              if not keep[counted[i]] then redis.call('HDEL', KEYS[2], counted[i]) end
+            end
             """;
 
     /**
@@ -178,7 +190,7 @@ final class CoordinationScripts {
      */
     static final RedisScript SEM_RENEW = RedisScript.of("sem-renew", HEAD + """
             local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-            if score and tonumber(score) > nowms then
+            if score and tonumber(score) > nowms and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
               redis.call('ZADD', KEYS[1], nowms + tonumber(ARGV[2]), ARGV[1])
               keepUntilLast(KEYS[1])
               redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
