@@ -96,6 +96,24 @@ final class ZkCoordinationNodes implements AutoCloseable {
         }
     }
 
+    /** The session that owns the lowest node under the semaphore or read-write lock {@code name}. */
+    long lowestNodeSession(String name) {
+        for (String parent : new String[] {root + "/semaphores/" + ZkLockNames.encode(name),
+                root + "/rwlocks/" + ZkLockNames.encode(name)}) {
+            try {
+                List<String> nodes = children(parent);
+                if (!nodes.isEmpty()) {
+                    return curator.checkExists().forPath(parent + "/" + nodes.get(0)).getEphemeralOwner();
+                }
+            } catch (KeeperException.NoNodeException e) {
+                // try the other kind
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no node for " + name);
+    }
+
     @Override
     public void close() {
         curator.close();
