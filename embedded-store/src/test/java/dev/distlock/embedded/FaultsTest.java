@@ -153,6 +153,21 @@ class FaultsTest {
     }
 
     @Test
+    void loweringTheLatencyDoesNotLetANewReplyOvertakeAHeldOne() {
+        try (RawRedis a = new RawRedis(server)) {
+            server.faults().latency(Duration.ofMillis(2000));
+            a.send("INCR", "n");
+            // The reply being held back is the behaviour under test; meanwhile the server runs the
+            // INCR (were it slower than that, the test would pass without exercising the order).
+            assertThat(a.silentFor(300)).isTrue();
+            server.faults().latency(Duration.ZERO);
+            a.send("PING");
+            assertThat(a.read()).as("the held reply comes first").isEqualTo(":1\r\n");
+            assertThat(a.read()).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    @Test
     void failNextFailsExactlyNCommands() {
         try (RawRedis a = new RawRedis(server)) {
             server.faults().failNext(2, "LOADING Redis is loading the dataset in memory");

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * <table>
  * <caption>URI parameters</caption>
  * <tr><th>parameter</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@code nodeTimeout}</td><td>50ms</td><td>the longest a single node may take to answer;
- *     an acquire attempt waits at most {@code min(nodeTimeout, lease × attemptFraction)}</td></tr>
+ * <tr><td>{@code nodeTimeout}</td><td>50ms</td><td>the longest a single node may take to answer an
+ *     acquire attempt: an attempt waits at most {@code min(nodeTimeout, lease × attemptFraction)}.
+ *     Releases wait for each node up to {@link dev.distlock.LockConfig#commandTimeout()}, watchdog
+ *     renewals up to the hold's remaining validity</td></tr>
  * <tr><td>{@code attemptFraction}</td><td>0.1</td><td>share of the lease an acquire attempt may
  *     wait for slow nodes (0.01 to 0.5)</td></tr>
  * <tr><td>{@code driftFactor}</td><td>0.01</td><td>clock drift allowed per unit of lease</td></tr>

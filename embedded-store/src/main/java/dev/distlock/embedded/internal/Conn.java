@@ -119,8 +119,12 @@ final class Conn extends Client {
             b = null;
         }
         long delay = core.latencyNanos();
-        if (delay > 0 && b != null) {
-            long when = Math.max(System.nanoTime() + delay, lastReplyDeadline);
+        long now = System.nanoTime();
+        // Replies still held back by an earlier latency keep their order: a reply sent after the
+        // latency was lowered (or removed) must not overtake them.
+        boolean behind = lastReplyDeadline != 0 && lastReplyDeadline - now > 0;
+        if ((delay > 0 || behind) && b != null) {
+            long when = delay > 0 && (!behind || now + delay - lastReplyDeadline > 0) ? now + delay : lastReplyDeadline;
             lastReplyDeadline = when;
             ByteBuf data = b;
             boolean close = closeAfterFlush;

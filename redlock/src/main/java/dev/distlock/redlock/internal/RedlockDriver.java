@@ -97,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * deleted our value, {@code false} iff more than {@code N − quorum} no longer had it, otherwise
  * (unreachable nodes) a {@link BackendUnavailableException}. <b>Renewal</b> by the watchdog: a
  * compare-and-PEXPIRE batch per node; a hold is extended iff a quorum confirmed before its
- * current validity ends (the attempt timeout bounds the wait); more than {@code N − quorum}
+ * current validity ends (the remaining validity bounds the wait); more than {@code N − quorum}
  * rejections mean the hold is lost ({@code false}); otherwise the renewal fails and the
  * watchdog retries until the validity ends.
  *
@@ -207,7 +207,9 @@ public final class RedlockDriver implements LockDriver {
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).tcpNoDelay(true)
                         .keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(options.nodeTimeout()))
+                // Per-node command bound: releases and renewals may wait this long. Acquire attempts
+                // have their own, much shorter timer (nodeTimeout), so a slow node never eats a lease.
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true)
                 .build());
         List<RedlockNode> nodes = new ArrayList<>();
@@ -883,8 +885,10 @@ public final class RedlockDriver implements LockDriver {
                     h.extend(sentAt + leaseNanos - driftNanos(leaseNanos));
                 }
             });
-            long left = Math.min(options.nodeTimeout().toNanos(), h.validUntil() - sentAt);
-            scheduler.schedule(v::timeout, Math.max(0, left), TimeUnit.NANOSECONDS);
+            // A renewal may take as long as the hold is still valid: waiting longer for a node
+            // costs nothing (the nodes answer in parallel), and giving up early under load would
+            // turn a slow-but-successful renewal into a lost hold.
+            scheduler.schedule(v::timeout, Math.max(0, h.validUntil() - sentAt), TimeUnit.NANOSECONDS);
         }
         for (int from = 0; from < k; from += MAX_RENEW_BATCH) {
             int to = Math.min(k, from + MAX_RENEW_BATCH);
