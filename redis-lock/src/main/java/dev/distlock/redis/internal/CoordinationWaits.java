@@ -66,16 +66,22 @@ final class CoordinationWaits {
         return g.subscribed;
     }
 
-    /** Removes a member; the last one to leave unsubscribes. */
-    synchronized void leave(String channel, Member m) {
+    /**
+     * Removes a member; the last one to leave unsubscribes. Does nothing for a member that is not
+     * in the group.
+     *
+     * @return completes once the unsubscription (if any) was answered
+     */
+    synchronized CompletableFuture<Void> leave(String channel, Member m) {
         Group g = groups.get(channel);
         if (g == null || !g.members.remove(m) || !g.members.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         groups.remove(channel);
-        if (!closed) {
-            send(channel, false);
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
         }
+        return send(channel, false);
     }
 
     /** Returns how many channels this client is subscribed to; for tests. */

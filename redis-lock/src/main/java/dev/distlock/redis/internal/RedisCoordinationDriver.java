@@ -373,8 +373,7 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             }
             long remaining = request.remainingNanos();
             if (remaining == 0) {
-                future.complete(null);
-                finish();
+                finishEmpty();
                 return;
             }
             if (!joined) {
@@ -405,8 +404,7 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
 
         private void onTimer() {
             if (request.remainingNanos() == 0) {
-                future.complete(null);
-                finish();
+                finishEmpty();
             } else {
                 attempt();
             }
@@ -419,6 +417,15 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
                 t.cancel(false);
             }
             attempt();
+        }
+
+        /** The wait is over without a grant: unsubscribe (if last), then answer null, as the mutex does. */
+        private void finishEmpty() {
+            CompletableFuture<Void> left = joined ? waits.leave(channel, this) : CompletableFuture.completedFuture(null);
+            left.whenComplete((v, err) -> {
+                future.complete(null);
+                finish();
+            });
         }
 
         void finish() {
