@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building embedded-store..." >&2
-(cd "$root" && mvn -q -pl embedded-store compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/cp.txt" >&2)
+(cd "$root" && mvn -q -pl embedded-store compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$work/cp.txt" >&2)
 cp -r "$root/embedded-store/target/classes" "$work/classes"
 cp="$work/classes:$(cat "$work/cp.txt")"
 

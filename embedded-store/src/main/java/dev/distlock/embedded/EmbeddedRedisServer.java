@@ -77,8 +77,9 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening (a no-op if already started). The first reply is possible well under
-     * 100 ms after the call.
+     * Starts listening (a no-op if already started). In a JVM that has run a server before, the
+     * first reply comes within milliseconds of the call; the first server of a fresh JVM waits for
+     * class loading, mostly Netty's (see {@code bench/startup.sh}).
      *
      * @return this server
      * @throws java.io.UncheckedIOException if the port cannot be bound

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * <table>
  * <caption>URI parameters</caption>
  * <tr><th>parameter</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@code nodeTimeout}</td><td>50ms</td><td>the longest a single node may take to answer an
- *     acquire attempt: an attempt waits at most {@code min(nodeTimeout, lease × attemptFraction)}.
- *     Releases wait for each node up to {@link dev.distlock.LockConfig#commandTimeout()}, watchdog
- *     renewals up to the hold's remaining validity</td></tr>
+ * <tr><td>{@code nodeTimeout}</td><td>from the lease: {@code lease × 0.05}, at least 50 ms, at
+ *     most 1 s</td><td>the longest a single node may take to answer; an acquire attempt waits at
+ *     most {@code min(nodeTimeout, lease × attemptFraction)}; {@code auto} asks for the
+ *     default. Releases wait for each node up to {@link dev.distlock.LockConfig#commandTimeout()},
+ *     watchdog renewals up to the hold's remaining validity</td></tr>
  * <tr><td>{@code attemptFraction}</td><td>0.1</td><td>share of the lease an acquire attempt may
  *     wait for slow nodes (0.01 to 0.5)</td></tr>
  * <tr><td>{@code driftFactor}</td><td>0.01</td><td>clock drift allowed per unit of lease</td></tr>
@@ -43,8 +44,12 @@ public final class RedlockOptions {
     /** The URI query parameters understood. */
     public static final Set<String> URI_PARAMETERS = Set.of("nodeTimeout", "attemptFraction", "driftFactor", "driftMin", "retryMin",
             "retryMax", "prefix", "fenceRetention");
-    /** Default per-node timeout. */
-    public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(50);
+    /** Share of the lease that is the default per-node timeout (before the bounds below). */
+    public static final double AUTO_NODE_TIMEOUT_FRACTION = 0.05;
+    /** Shortest default per-node timeout. */
+    public static final Duration AUTO_NODE_TIMEOUT_MIN = Duration.ofMillis(50);
+    /** Longest default per-node timeout; also the shortest time without an answer after which a node counts as unreachable. */
+    public static final Duration AUTO_NODE_TIMEOUT_MAX = Duration.ofSeconds(1);
     /** Default share of the lease an attempt may wait. */
     public static final double DEFAULT_ATTEMPT_FRACTION = 0.1;
     /** Default drift per unit of lease. */
@@ -59,9 +64,10 @@ public final class RedlockOptions {
     public static final Duration DEFAULT_FENCE_RETENTION = Duration.ofDays(1);
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-    private static final RedlockOptions DEFAULTS = new RedlockOptions(DEFAULT_NODE_TIMEOUT, DEFAULT_ATTEMPT_FRACTION, DEFAULT_DRIFT_FACTOR,
+    private static final RedlockOptions DEFAULTS = new RedlockOptions(null, DEFAULT_ATTEMPT_FRACTION, DEFAULT_DRIFT_FACTOR,
             DEFAULT_DRIFT_MIN, DEFAULT_RETRY_MIN, DEFAULT_RETRY_MAX, RedisKeyLayout.defaults(), DEFAULT_FENCE_RETENTION);
 
+    /** The explicit per-node timeout, or null for the default from the lease. */
     private final Duration nodeTimeout;
     private final double attemptFraction;
     private final double driftFactor;
@@ -110,8 +116,10 @@ public final class RedlockOptions {
                         + new java.util.TreeSet<>(URI_PARAMETERS));
             }
         }
-        Duration nodeTimeout = p.containsKey("nodeTimeout") ? duration("nodeTimeout", p.get("nodeTimeout"))
-                : DEFAULT_NODE_TIMEOUT;
+        Duration nodeTimeout = null;
+        if (p.containsKey("nodeTimeout") && !p.get("nodeTimeout").trim().equalsIgnoreCase("auto")) {
+            nodeTimeout = duration("nodeTimeout", p.get("nodeTimeout"));
+        }
         double attemptFraction = DEFAULT_ATTEMPT_FRACTION;
         if (p.containsKey("attemptFraction")) {
             try {
@@ -146,7 +154,8 @@ public final class RedlockOptions {
     /**
      * Makes options from explicit values.
      *
-     * @param nodeTimeout the per-node timeout, from 1 ms to 1 minute
+     * @param nodeTimeout the per-node timeout, from 1 ms to 1 minute, or null for the default
+     *        derived from each lease ({@code lease × 0.05}, at least 50 ms, at most 1 s)
      * @param attemptFraction the share of the lease an acquire attempt may wait, from 0.01 to 0.5
      * @param driftFactor the drift per unit of lease, from 0 to 0.5
      * @param driftMin the fixed drift, from 0 to 1 minute
@@ -160,7 +169,9 @@ public final class RedlockOptions {
      */
     public static RedlockOptions of(Duration nodeTimeout, double attemptFraction, double driftFactor, Duration driftMin,
             Duration retryMin, Duration retryMax, RedisKeyLayout layout, Duration fenceRetention) {
-        range("nodeTimeout", nodeTimeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+        if (nodeTimeout != null) {
+            range("nodeTimeout", nodeTimeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+        }
         if (!(attemptFraction >= 0.01 && attemptFraction <= 0.5)) {
             throw new IllegalArgumentException("attemptFraction must be from 0.01 to 0.5, was " + attemptFraction);
         }
@@ -212,12 +223,45 @@ public final class RedlockOptions {
     }
 
     /**
-     * Returns the per-node timeout.
+     * Returns the explicit per-node timeout, if one was given.
      *
-     * @return the timeout
+     * @return the timeout, or empty when it is derived from each lease (see
+     *         {@link #nodeTimeoutNanos(long)})
      */
-    public Duration nodeTimeout() {
-        return nodeTimeout;
+    public java.util.Optional<Duration> nodeTimeout() {
+        return java.util.Optional.ofNullable(nodeTimeout);
+    }
+
+    /**
+     * Returns the per-node timeout for operations on a hold with the given lease: the explicit
+     * {@code nodeTimeout} if one was given, else {@code lease × 0.05} bounded to
+     * [{@link #AUTO_NODE_TIMEOUT_MIN}, {@link #AUTO_NODE_TIMEOUT_MAX}]. A loaded node or
+     * network answers in tens of milliseconds, which a fixed 50 ms does not cover; 5% of the lease
+     * is what a slow answer may cost of the validity window.
+     *
+     * @param leaseMillis the lease, positive
+     * @return the timeout in nanoseconds
+     */
+    public long nodeTimeoutNanos(long leaseMillis) {
+        if (nodeTimeout != null) {
+            return nodeTimeout.toNanos();
+        }
+        long share = (long) (leaseMillis * 1_000_000.0 * AUTO_NODE_TIMEOUT_FRACTION);
+        return Math.max(AUTO_NODE_TIMEOUT_MIN.toNanos(), Math.min(AUTO_NODE_TIMEOUT_MAX.toNanos(), share));
+    }
+
+    /**
+     * Returns how long a node may stay silent before an acquire that ends without a majority
+     * counts it unreachable rather than slow: {@code max(nodeTimeout, 1 s)}
+     * ({@link #AUTO_NODE_TIMEOUT_MAX}), and never more than the client's
+     * {@link dev.distlock.LockConfig#commandTimeout()} (after which the command fails anyway).
+     * Acquire attempts themselves wait only {@link #attemptTimeoutNanos(long)}.
+     *
+     * @return the duration
+     */
+    public Duration unreachableAfter() {
+        return nodeTimeout != null && nodeTimeout.compareTo(AUTO_NODE_TIMEOUT_MAX) > 0 ? nodeTimeout
+                : AUTO_NODE_TIMEOUT_MAX;
     }
 
     /**
@@ -297,19 +341,19 @@ public final class RedlockOptions {
 
     /**
      * Returns how long one acquire attempt waits for the nodes:
-     * {@code min(nodeTimeout, lease × attemptFraction)}, at least 1 ms.
+     * {@code min(nodeTimeoutNanos(lease), lease × attemptFraction)}, at least 1 ms.
      *
      * @param leaseMillis the lease
      * @return the attempt timeout in nanoseconds
      */
     public long attemptTimeoutNanos(long leaseMillis) {
         long share = Math.max(1_000_000L, (long) (leaseMillis * 1_000_000.0 * attemptFraction));
-        return Math.min(nodeTimeout.toNanos(), share);
+        return Math.min(nodeTimeoutNanos(leaseMillis), share);
     }
 
     @Override
     public String toString() {
-        return "RedlockOptions[nodeTimeout=" + nodeTimeout + ", attemptFraction=" + attemptFraction + ", driftFactor=" + driftFactor + ", driftMin=" + driftMin
+        return "RedlockOptions[nodeTimeout=" + (nodeTimeout != null ? nodeTimeout : "auto") + ", attemptFraction=" + attemptFraction + ", driftFactor=" + driftFactor + ", driftMin=" + driftMin
                 + ", retry=" + retryMin + ".." + retryMax + ", prefix='" + layout.prefix() + "', fenceRetention="
                 + (fenceRetention.isZero() ? "forever" : fenceRetention) + "]";
     }

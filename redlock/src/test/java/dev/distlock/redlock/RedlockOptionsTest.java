@@ -17,7 +17,13 @@ class RedlockOptionsTest {
         RedlockOptions o = RedlockOptions.defaults();
         long lease = Duration.ofSeconds(30).toNanos();
         assertThat(o.driftNanos(lease)).isEqualTo(Duration.ofMillis(300 + 2).toNanos());
-        assertThat(o.attemptTimeoutNanos(30_000)).isEqualTo(Duration.ofMillis(50).toNanos());
+        assertThat(o.nodeTimeout()).as("derived from the lease").isEmpty();
+        assertThat(o.nodeTimeoutNanos(30_000)).as("capped at 1 s").isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(o.nodeTimeoutNanos(4_000)).as("5% of the lease").isEqualTo(Duration.ofMillis(200).toNanos());
+        assertThat(o.nodeTimeoutNanos(500)).as("at least 50 ms").isEqualTo(Duration.ofMillis(50).toNanos());
+        assertThat(o.unreachableAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.attemptTimeoutNanos(30_000)).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(o.attemptTimeoutNanos(4_000)).isEqualTo(Duration.ofMillis(200).toNanos());
         assertThat(o.attemptTimeoutNanos(200)).as("lease / 10").isEqualTo(Duration.ofMillis(20).toNanos());
         assertThat(o.attemptTimeoutNanos(1)).as("at least 1 ms").isEqualTo(Duration.ofMillis(1).toNanos());
         assertThat(o.driftNanos(Duration.ofMillis(3).toNanos())).as("at most half the lease")
@@ -28,7 +34,9 @@ class RedlockOptionsTest {
     void uriParametersAreRead() {
         RedlockOptions o = RedlockOptions.fromUri(LockUri.parse("redlock://a:1,b:2,c:3?nodeTimeout=20ms&driftFactor=0.02&attemptFraction=0.3"
                 + "&driftMin=5ms&retryMin=1ms&retryMax=3ms&prefix=x:&fenceRetention=forever"));
-        assertThat(o.nodeTimeout()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.nodeTimeout()).contains(Duration.ofMillis(20));
+        assertThat(o.nodeTimeoutNanos(30_000)).isEqualTo(Duration.ofMillis(20).toNanos());
+        assertThat(o.unreachableAfter()).as("unreachable only after 1 s").isEqualTo(Duration.ofSeconds(1));
         assertThat(o.driftFactor()).isEqualTo(0.02);
         assertThat(o.attemptTimeoutNanos(1000)).as("min(20 ms, 300 ms)").isEqualTo(Duration.ofMillis(20).toNanos());
         assertThat(o.attemptFraction()).isEqualTo(0.3);
@@ -38,7 +46,8 @@ class RedlockOptionsTest {
         assertThat(o.layout().prefix()).isEqualTo("x:");
         assertThat(o.fenceRetention()).isZero();
         assertThat(RedlockOptions.fromUri(LockUri.parse("redlock://a,b,c?nodeTimeout=PT0.1S")).nodeTimeout())
-                .isEqualTo(Duration.ofMillis(100));
+                .contains(Duration.ofMillis(100));
+        assertThat(RedlockOptions.fromUri(LockUri.parse("redlock://a,b,c?nodeTimeout=auto")).nodeTimeout()).isEmpty();
     }
 
     @Test

@@ -404,9 +404,14 @@ final class ZkAcquisition implements Watcher {
         if (s != step || state != State.WATCHING) {
             return;
         }
+        ZkNode pred = watchedLocal;
         watchedLocal = null;
         localListener = null;
-        predecessorGone(watchedPath);
+        if (pred != null && pred.releasedHeld) {
+            predecessorReleased();
+        } else {
+            predecessorGone(watchedPath);
+        }
     }
 
     /** Stops listening to a local predecessor (no-op if none). */
@@ -425,7 +430,11 @@ final class ZkAcquisition implements Watcher {
         }
         switch (Code.get(rc)) {
             case OK -> {
-                // watch armed; wait for the event
+                if (java.util.Arrays.equals(d, ZkLockDriver.RELEASED)) {
+                    // read between the two halves of a marked release (the delete follows)
+                    predecessorReleased();
+                }
+                // else the watch is armed; wait for the event
             }
             case NONODE -> predecessorGone(path);
             case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONEXPIRED, SESSIONMOVED -> waitForConnection();
@@ -440,7 +449,9 @@ final class ZkAcquisition implements Watcher {
         }
         switch (event.getType()) {
             case NodeDeleted -> predecessorGone(watchedPath);
-            case NodeDataChanged, NodeCreated -> {
+            // Only a marked release changes a lock node's data (see ZkLockDriver.marksRelease).
+            case NodeDataChanged -> predecessorReleased();
+            case NodeCreated -> {
                 // not part of the recipe, but the watch is spent: place it again
                 Map.Entry<Long, Below> last = below.lastEntry();
                 if (last != null) {
@@ -450,6 +461,16 @@ final class ZkAcquisition implements Watcher {
             default -> {
             }
         }
+    }
+
+    /**
+     * The immediate predecessor was deleted by its holder after a grant. It was the lowest node
+     * then, so every node below it was gone; no node can appear between it and ours (sequence
+     * numbers only grow, and our listing was taken after our create): ours is now the lowest.
+     */
+    private void predecessorReleased() {
+        below.clear();
+        grant();
     }
 
     private void predecessorGone(String path) {

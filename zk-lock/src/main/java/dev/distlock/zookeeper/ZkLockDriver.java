@@ -32,6 +32,7 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
@@ -74,7 +75,13 @@ import org.slf4j.LoggerFactory;
  *     ones known deleted are struck from the set too, and a waiter behind one of them needs no
  *     ZooKeeper watch: it is told by whoever learns of the deletion first (usually the releasing
  *     thread, which so hands the lock over directly). If nodes of other clients may remain, list
- *     the children again.</li>
+ *     the children again — unless the predecessor was a released hold: a hold that was
+ *     contended when granted is released with one {@code multi} that sets the node's data to a
+ *     marker and deletes it ({@link #marksRelease(ZkNode)}), so its waiter gets
+ *     {@code NodeDataChanged} instead of {@code NodeDeleted}. A granted node was the lowest, so
+ *     nothing below it is left and the waiter holds the lock with no listing; a predecessor that
+ *     went any other way (a waiter that gave up, an expired session) still means a listing.
+ *     This relies on nothing else writing lock nodes' data.</li>
  * <li>Timeout, interrupt (the front cancels the future) or error → delete our node, then report.
  *     A grant that races a cancel is deleted at once.</li>
  * </ol>
@@ -124,6 +131,11 @@ final class ZkLockDriver implements LockDriver {
     private static final String TIMER_THREAD = "distlock-zk-timer";
     private static final CompletableFuture<Boolean> TRUE = CompletableFuture.completedFuture(true);
     private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
+    /**
+     * The data a held node is given in the same transaction that deletes it (a released hold,
+     * see {@link #release(HeldLock)}). Owner ids never look like this.
+     */
+    static final byte[] RELEASED = {0, 'r', 'e', 'l', 'e', 'a', 's', 'e', 'd'};
 
     final CuratorFramework curator;
     final String root;
@@ -346,10 +358,22 @@ final class ZkLockDriver implements LockDriver {
      * {@code answerAtOnce} the outcome is reported as false at once and the retry goes on alone.
      */
     void deleteNode(ZkNode node, Consumer<Boolean> done, boolean answerAtOnce) {
-        deleteNode(node, done, answerAtOnce, false);
+        deleteNode(node, done, answerAtOnce, false, false);
     }
 
-    private void deleteNode(ZkNode node, Consumer<Boolean> done, boolean answerAtOnce, boolean retry) {
+    /**
+     * Whether the release of {@code node} is sent as a marked release: one {@code multi} that
+     * sets the node's data to {@link #RELEASED} and deletes it. A waiter watching the node then
+     * gets {@code NodeDataChanged} instead of {@code NodeDeleted}, which tells it that the node
+     * was a granted hold (so every node below it is gone) and that it is now the lowest, with no
+     * listing. Used for holds that were contended when granted; a hold granted alone is released
+     * with a plain delete (a waiter that came later lists the children again, as before).
+     */
+    static boolean marksRelease(ZkNode node) {
+        return node.held && !node.aloneAtGrant;
+    }
+
+    private void deleteNode(ZkNode node, Consumer<Boolean> done, boolean answerAtOnce, boolean retry, boolean marked) {
         if (node.deleted) {
             done.accept(retry);
             return;
@@ -368,28 +392,39 @@ final class ZkLockDriver implements LockDriver {
         }
         stats.delete();
         stats.roundTrip();
-        zk.delete(node.path, -1, (rc, path, ctx) -> {
-            Code code = Code.get(rc);
-            switch (code) {
-                case OK -> {
-                    deleted(node);
-                    done.accept(true);
-                }
-                case NONODE -> {
-                    forget(node);
-                    done.accept(retry);
-                }
-                case SESSIONEXPIRED, SESSIONMOVED -> {
-                    goneWithSession(node);
-                    done.accept(false);
-                }
-                case CONNECTIONLOSS, OPERATIONTIMEOUT -> deleteLater(node, done, answerAtOnce);
-                default -> {
-                    log.warn("could not delete lock node {}: {}", node.path, code);
-                    done.accept(false);
-                }
+        if (marked) {
+            stats.markedRelease();
+            zk.multi(releaseOps(node), (rc, path, ctx, results) -> onDeleted(node, Code.get(rc), done, answerAtOnce, retry),
+                    null);
+        } else {
+            zk.delete(node.path, -1, (rc, path, ctx) -> onDeleted(node, Code.get(rc), done, answerAtOnce, retry), null);
+        }
+    }
+
+    private static List<Op> releaseOps(ZkNode node) {
+        return List.of(Op.setData(node.path, RELEASED, -1), Op.delete(node.path, -1));
+    }
+
+    private void onDeleted(ZkNode node, Code code, Consumer<Boolean> done, boolean answerAtOnce, boolean retry) {
+        switch (code) {
+            case OK -> {
+                deleted(node);
+                done.accept(true);
             }
-        }, null);
+            case NONODE -> {
+                forget(node);
+                done.accept(retry);
+            }
+            case SESSIONEXPIRED, SESSIONMOVED -> {
+                goneWithSession(node);
+                done.accept(false);
+            }
+            case CONNECTIONLOSS, OPERATIONTIMEOUT -> deleteLater(node, done, answerAtOnce);
+            default -> {
+                log.warn("could not delete lock node {}: {}", node.path, code);
+                done.accept(false);
+            }
+        }
     }
 
     /** Queues {@code node} for deletion on reconnect; whoever takes it from the queue first sends it. */
@@ -405,12 +440,15 @@ final class ZkLockDriver implements LockDriver {
     private void retryDelete(ZkNode node) {
         Consumer<Boolean> done = pendingDeletes.remove(node);
         if (done != null) {
-            deleteNode(node, done, false, true);
+            deleteNode(node, done, false, true, false);
         }
     }
 
     /** Our delete of {@code node} succeeded. */
     private void deleted(ZkNode node) {
+        if (node.held) {
+            node.releasedHeld = true; // before forget(): it tells the local waiters
+        }
         if (node.held && !node.lost) {
             floors.released(node.parent, node);
         }
@@ -527,7 +565,7 @@ final class ZkLockDriver implements LockDriver {
             return deleteNow(node);
         }
         CompletableFuture<Boolean> result = new CompletableFuture<>();
-        deleteNode(node, ok -> result.complete(ok && !node.lost), false);
+        deleteNode(node, ok -> result.complete(ok && !node.lost), false, false, marksRelease(node));
         return result;
     }
 
@@ -551,7 +589,12 @@ final class ZkLockDriver implements LockDriver {
         stats.delete();
         stats.roundTrip();
         try {
-            zk.delete(node.path, -1);
+            if (marksRelease(node)) {
+                stats.markedRelease();
+                zk.multi(releaseOps(node));
+            } else {
+                zk.delete(node.path, -1);
+            }
             boolean ok = !node.lost;
             deleted(node);
             return ok ? TRUE : FALSE;

@@ -39,6 +39,12 @@ final class ZkNode {
     volatile HeldLock hold;
     /** Granted while no other node existed (then releasing it teaches the parent's floor). */
     volatile boolean aloneAtGrant;
+    /**
+     * Deleted by this client after it was granted: every node below it was gone when it was
+     * granted, so a waiter of this client whose immediate predecessor it was is now the lowest.
+     * Set before {@link #markDeleted()}.
+     */
+    volatile boolean releasedHeld;
     /** Whether a watch on this node's deletion has been placed. */
     final AtomicBoolean watching = new AtomicBoolean();
 

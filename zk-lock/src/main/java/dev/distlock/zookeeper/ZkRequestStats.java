@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ZkRequestStats {
     private final LongAdder creates = new LongAdder();
     private final LongAdder deletes = new LongAdder();
+    private final LongAdder markedReleases = new LongAdder();
     private final LongAdder childReads = new LongAdder();
     private final LongAdder dataReads = new LongAdder();
     private final LongAdder syncs = new LongAdder();
@@ -32,6 +33,10 @@ public final class ZkRequestStats {
 
     void delete() {
         deletes.increment();
+    }
+
+    void markedRelease() {
+        markedReleases.increment();
     }
 
     void childRead() {
@@ -60,12 +65,24 @@ public final class ZkRequestStats {
     }
 
     /**
-     * Returns the number of delete requests.
+     * Returns the number of delete requests, marked releases included.
      *
      * @return the count
      */
     public long deletes() {
         return deletes.sum();
+    }
+
+    /**
+     * Returns how many of the {@link #deletes() deletes} were marked releases: one {@code multi}
+     * request that sets a released node's data to a marker and deletes it in one transaction,
+     * so that the waiter behind it knows that it is now the lowest without listing the
+     * children. Counted as one request (and one delete).
+     *
+     * @return the count
+     */
+    public long markedReleases() {
+        return markedReleases.sum();
     }
 
     /**
@@ -115,7 +132,7 @@ public final class ZkRequestStats {
 
     @Override
     public String toString() {
-        return "ZkRequestStats[creates=" + creates() + ", deletes=" + deletes() + ", childReads=" + childReads()
+        return "ZkRequestStats[creates=" + creates() + ", deletes=" + deletes() + ", markedReleases=" + markedReleases() + ", childReads=" + childReads()
                 + ", dataReads=" + dataReads() + ", syncs=" + syncs() + ", roundTrips=" + roundTrips() + "]";
     }
 }

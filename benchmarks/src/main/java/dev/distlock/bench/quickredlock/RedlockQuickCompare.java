@@ -109,8 +109,11 @@ public final class RedlockQuickCompare {
             double red = median.get("distlock redlock (3 nodes)");
             double one = median.get("distlock redis (1 node)");
             double rr = median.get("Redisson RedissonRedLock (3 nodes)");
-            System.out.printf("redlock / single-node cost: %.2fx (target <= 1.5x)%n", red / one);
-            System.out.printf("RedissonRedLock / redlock cost: %.2fx (target >= 2x)%n", rr / red);
+            System.out.printf("redlock / single-node cost: %.2fx (target <= 1.5x); median of per-round ratios %.2fx%n",
+                    red / one, medianRatio(micros.get("distlock redlock (3 nodes)"), micros.get("distlock redis (1 node)")));
+            System.out.printf("RedissonRedLock / redlock cost: %.2fx (target >= 2x); median of per-round ratios %.2fx%n",
+                    rr / red, medianRatio(micros.get("Redisson RedissonRedLock (3 nodes)"),
+                            micros.get("distlock redlock (3 nodes)")));
         } finally {
             for (int i = closers.size() - 1; i >= 0; i--) {
                 try {
@@ -133,6 +136,16 @@ public final class RedlockQuickCompare {
             n++;
         }
         return (System.nanoTime() - t0) / 1000.0 / n;
+    }
+
+    /** The median over rounds of {@code a[r] / b[r]}: steadier than a ratio of medians when load swings between rounds. */
+    private static double medianRatio(List<Double> a, List<Double> b) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            r.add(a.get(i) / b.get(i));
+        }
+        r.sort(null);
+        return r.get(r.size() / 2);
     }
 
     private static String fmt(List<Double> v) {

@@ -28,6 +28,37 @@ final class Command {
         void run(Client c, byte[][] argv, Out out);
     }
 
+    /**
+     * A group of commands that runs its handlers by number: a group hands out {@link #op} handlers
+     * and a {@code switch} in {@link #dispatch} runs them. One small class for every command instead
+     * of one lambda class each, which a fresh JVM would have to spin (about 130 of them) before the
+     * first reply.
+     */
+    interface Dispatcher {
+        /** Runs the handler numbered {@code op}; the contract of {@link Handler#run}. */
+        void dispatch(int op, Client c, byte[][] argv, Out out);
+    }
+
+    /** @return a handler that runs {@code dispatcher.dispatch(op, …)} */
+    static Handler op(Dispatcher dispatcher, int op) {
+        return new Op(dispatcher, op);
+    }
+
+    private static final class Op implements Handler {
+        private final Dispatcher dispatcher;
+        private final int op;
+
+        Op(Dispatcher dispatcher, int op) {
+            this.dispatcher = dispatcher;
+            this.op = op;
+        }
+
+        @Override
+        public void run(Client c, byte[][] argv, Out out) {
+            dispatcher.dispatch(op, c, argv, out);
+        }
+    }
+
     final String name;
     final String fullName;
     final int arity;

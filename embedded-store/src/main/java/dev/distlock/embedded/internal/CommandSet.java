@@ -17,5 +17,6 @@ final class CommandSet {
         new TxCommands(core).register(t);
         new ServerCommands(core).register(t);
         core.scripting.register(t);
+        t.seal();
     }
 }

@@ -8,13 +8,14 @@ import java.util.Map;
 /** Case-insensitive lookup of commands by their name bytes, without allocating. */
 final class CommandTable {
     private final Map<String, Command> byName = new LinkedHashMap<>();
-    private Command[] slots = new Command[0];
+    /** Open-addressing table by name; null until the first lookup after an {@link #add}. */
+    private Command[] slots;
     private byte[][] slotNames = new byte[0][];
 
     Command add(String name, int arity, int flags, int first, int last, int step, Command.Handler handler) {
         Command c = new Command(name, name, arity, flags, first, last, step, handler, null);
         byName.put(name, c);
-        rebuild();
+        slots = null;
         return c;
     }
 
@@ -26,7 +27,14 @@ final class CommandTable {
         return byName.values();
     }
 
-    private void rebuild() {
+    /** Builds the lookup table now (after the last {@link #add}), so that lookups only read it. */
+    void seal() {
+        if (slots == null) {
+            rebuild();
+        }
+    }
+
+    private Command[] rebuild() {
         int n = Integer.highestOneBit(Math.max(4, byName.size() * 4 - 1)) << 1;
         Command[] s = new Command[n];
         byte[][] names = new byte[n][];
@@ -39,8 +47,9 @@ final class CommandTable {
             s[i] = c;
             names[i] = nb;
         }
-        slots = s;
         slotNames = names;
+        slots = s;
+        return s;
     }
 
     private static int hash(byte[] name) {
@@ -61,6 +70,9 @@ final class CommandTable {
             return null;
         }
         Command[] s = slots;
+        if (s == null) {
+            s = rebuild();
+        }
         int mask = s.length - 1;
         int i = hash(name) & mask;
         while (true) {

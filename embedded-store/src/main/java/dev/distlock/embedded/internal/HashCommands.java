@@ -15,19 +15,39 @@ final class HashCommands extends Cmds {
     }
 
     void register(CommandTable t) {
-        t.add("hset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> hset(c, a, o, false));
-        t.add("hmset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> hset(c, a, o, true));
-        t.add("hsetnx", 4, WRITE | DENYOOM | FAST, 1, 1, 1, this::hsetnx);
-        t.add("hget", 3, READONLY | FAST, 1, 1, 1, this::hget);
-        t.add("hmget", -3, READONLY | FAST, 1, 1, 1, this::hmget);
-        t.add("hdel", -3, WRITE | FAST, 1, 1, 1, this::hdel);
-        t.add("hexists", 3, READONLY | FAST, 1, 1, 1, this::hexists);
-        t.add("hincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, this::hincrby);
-        t.add("hgetall", 2, READONLY, 1, 1, 1, (c, a, o) -> hgetall(c, a, o, true, true));
-        t.add("hkeys", 2, READONLY, 1, 1, 1, (c, a, o) -> hgetall(c, a, o, true, false));
-        t.add("hvals", 2, READONLY, 1, 1, 1, (c, a, o) -> hgetall(c, a, o, false, true));
-        t.add("hlen", 2, READONLY | FAST, 1, 1, 1, this::hlen);
-        t.add("hstrlen", 3, READONLY | FAST, 1, 1, 1, this::hstrlen);
+        t.add("hset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, op(0));
+        t.add("hmset", -4, WRITE | DENYOOM | FAST, 1, 1, 1, op(1));
+        t.add("hsetnx", 4, WRITE | DENYOOM | FAST, 1, 1, 1, op(2));
+        t.add("hget", 3, READONLY | FAST, 1, 1, 1, op(3));
+        t.add("hmget", -3, READONLY | FAST, 1, 1, 1, op(4));
+        t.add("hdel", -3, WRITE | FAST, 1, 1, 1, op(5));
+        t.add("hexists", 3, READONLY | FAST, 1, 1, 1, op(6));
+        t.add("hincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, op(7));
+        t.add("hgetall", 2, READONLY, 1, 1, 1, op(8));
+        t.add("hkeys", 2, READONLY, 1, 1, 1, op(9));
+        t.add("hvals", 2, READONLY, 1, 1, 1, op(10));
+        t.add("hlen", 2, READONLY | FAST, 1, 1, 1, op(11));
+        t.add("hstrlen", 3, READONLY | FAST, 1, 1, 1, op(12));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> hset(c, a, o, false);
+            case 1 -> hset(c, a, o, true);
+            case 2 -> hsetnx(c, a, o);
+            case 3 -> hget(c, a, o);
+            case 4 -> hmget(c, a, o);
+            case 5 -> hdel(c, a, o);
+            case 6 -> hexists(c, a, o);
+            case 7 -> hincrby(c, a, o);
+            case 8 -> hgetall(c, a, o, true, true);
+            case 9 -> hgetall(c, a, o, true, false);
+            case 10 -> hgetall(c, a, o, false, true);
+            case 11 -> hlen(c, a, o);
+            case 12 -> hstrlen(c, a, o);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     @SuppressWarnings("unchecked")

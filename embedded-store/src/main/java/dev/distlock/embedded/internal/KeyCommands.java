@@ -14,23 +14,47 @@ final class KeyCommands extends Cmds {
     }
 
     void register(CommandTable t) {
-        t.add("del", -2, WRITE, 1, -1, 1, this::del);
-        t.add("unlink", -2, WRITE | FAST, 1, -1, 1, this::del);
-        t.add("exists", -2, READONLY | FAST, 1, -1, 1, this::exists);
-        t.add("expire", -3, WRITE | FAST, 1, 1, 1, (c, a, o) -> expire(c, a, o, 1, "expire"));
-        t.add("pexpire", -3, WRITE | FAST, 1, 1, 1, (c, a, o) -> expire(c, a, o, 2, "pexpire"));
-        t.add("expireat", -3, WRITE | FAST, 1, 1, 1, (c, a, o) -> expire(c, a, o, 3, "expireat"));
-        t.add("pexpireat", -3, WRITE | FAST, 1, 1, 1, (c, a, o) -> expire(c, a, o, 4, "pexpireat"));
-        t.add("ttl", 2, READONLY | FAST, 1, 1, 1, (c, a, o) -> ttl(c, a, o, false, false));
-        t.add("pttl", 2, READONLY | FAST, 1, 1, 1, (c, a, o) -> ttl(c, a, o, true, false));
-        t.add("expiretime", 2, READONLY | FAST, 1, 1, 1, (c, a, o) -> ttl(c, a, o, false, true));
-        t.add("pexpiretime", 2, READONLY | FAST, 1, 1, 1, (c, a, o) -> ttl(c, a, o, true, true));
-        t.add("persist", 2, WRITE | FAST, 1, 1, 1, this::persist);
-        t.add("type", 2, READONLY | FAST, 1, 1, 1, this::type);
-        t.add("keys", 2, READONLY, 0, 0, 0, this::keys);
-        t.add("scan", -2, READONLY, 0, 0, 0, this::scan);
-        t.add("randomkey", 1, READONLY, 0, 0, 0, this::randomkey);
-        t.add("touch", -2, READONLY | FAST, 1, -1, 1, this::exists);
+        t.add("del", -2, WRITE, 1, -1, 1, op(0));
+        t.add("unlink", -2, WRITE | FAST, 1, -1, 1, op(1));
+        t.add("exists", -2, READONLY | FAST, 1, -1, 1, op(2));
+        t.add("expire", -3, WRITE | FAST, 1, 1, 1, op(3));
+        t.add("pexpire", -3, WRITE | FAST, 1, 1, 1, op(4));
+        t.add("expireat", -3, WRITE | FAST, 1, 1, 1, op(5));
+        t.add("pexpireat", -3, WRITE | FAST, 1, 1, 1, op(6));
+        t.add("ttl", 2, READONLY | FAST, 1, 1, 1, op(7));
+        t.add("pttl", 2, READONLY | FAST, 1, 1, 1, op(8));
+        t.add("expiretime", 2, READONLY | FAST, 1, 1, 1, op(9));
+        t.add("pexpiretime", 2, READONLY | FAST, 1, 1, 1, op(10));
+        t.add("persist", 2, WRITE | FAST, 1, 1, 1, op(11));
+        t.add("type", 2, READONLY | FAST, 1, 1, 1, op(12));
+        t.add("keys", 2, READONLY, 0, 0, 0, op(13));
+        t.add("scan", -2, READONLY, 0, 0, 0, op(14));
+        t.add("randomkey", 1, READONLY, 0, 0, 0, op(15));
+        t.add("touch", -2, READONLY | FAST, 1, -1, 1, op(16));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> del(c, a, o);
+            case 1 -> del(c, a, o);
+            case 2 -> exists(c, a, o);
+            case 3 -> expire(c, a, o, 1, "expire");
+            case 4 -> expire(c, a, o, 2, "pexpire");
+            case 5 -> expire(c, a, o, 3, "expireat");
+            case 6 -> expire(c, a, o, 4, "pexpireat");
+            case 7 -> ttl(c, a, o, false, false);
+            case 8 -> ttl(c, a, o, true, false);
+            case 9 -> ttl(c, a, o, false, true);
+            case 10 -> ttl(c, a, o, true, true);
+            case 11 -> persist(c, a, o);
+            case 12 -> type(c, a, o);
+            case 13 -> keys(c, a, o);
+            case 14 -> scan(c, a, o);
+            case 15 -> randomkey(c, a, o);
+            case 16 -> exists(c, a, o);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private void del(Client c, byte[][] a, Out out) {

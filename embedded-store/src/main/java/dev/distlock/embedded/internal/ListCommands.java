@@ -13,17 +13,35 @@ final class ListCommands extends Cmds {
     }
 
     void register(CommandTable t) {
-        t.add("lpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> push(c, a, o, true, false));
-        t.add("rpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> push(c, a, o, false, false));
-        t.add("lpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> push(c, a, o, true, true));
-        t.add("rpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> push(c, a, o, false, true));
-        t.add("lpop", -2, WRITE | FAST, 1, 1, 1, (c, a, o) -> pop(c, a, o, true));
-        t.add("rpop", -2, WRITE | FAST, 1, 1, 1, (c, a, o) -> pop(c, a, o, false));
-        t.add("llen", 2, READONLY | FAST, 1, 1, 1, this::llen);
-        t.add("lrange", 4, READONLY, 1, 1, 1, this::lrange);
-        t.add("lindex", 3, READONLY, 1, 1, 1, this::lindex);
-        t.add("blpop", -3, WRITE | BLOCKING, 1, -2, 1, (c, a, o) -> bpop(c, a, o, true));
-        t.add("brpop", -3, WRITE | BLOCKING, 1, -2, 1, (c, a, o) -> bpop(c, a, o, false));
+        t.add("lpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, op(0));
+        t.add("rpush", -3, WRITE | DENYOOM | FAST, 1, 1, 1, op(1));
+        t.add("lpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, op(2));
+        t.add("rpushx", -3, WRITE | DENYOOM | FAST, 1, 1, 1, op(3));
+        t.add("lpop", -2, WRITE | FAST, 1, 1, 1, op(4));
+        t.add("rpop", -2, WRITE | FAST, 1, 1, 1, op(5));
+        t.add("llen", 2, READONLY | FAST, 1, 1, 1, op(6));
+        t.add("lrange", 4, READONLY, 1, 1, 1, op(7));
+        t.add("lindex", 3, READONLY, 1, 1, 1, op(8));
+        t.add("blpop", -3, WRITE | BLOCKING, 1, -2, 1, op(9));
+        t.add("brpop", -3, WRITE | BLOCKING, 1, -2, 1, op(10));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> push(c, a, o, true, false);
+            case 1 -> push(c, a, o, false, false);
+            case 2 -> push(c, a, o, true, true);
+            case 3 -> push(c, a, o, false, true);
+            case 4 -> pop(c, a, o, true);
+            case 5 -> pop(c, a, o, false);
+            case 6 -> llen(c, a, o);
+            case 7 -> lrange(c, a, o);
+            case 8 -> lindex(c, a, o);
+            case 9 -> bpop(c, a, o, true);
+            case 10 -> bpop(c, a, o, false);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private void push(Client c, byte[][] a, Out out, boolean left, boolean onlyIfExists) {

@@ -19,18 +19,33 @@ final class PubSubCommands extends Cmds {
 
     void register(CommandTable t) {
         int f = PUBSUB | NOSCRIPT | LOADING | STALE;
-        t.add("subscribe", -2, f, 0, 0, 0, (c, a, o) -> core.pubsub.subscribe(c, rest(a), o, false));
-        t.add("psubscribe", -2, f, 0, 0, 0, (c, a, o) -> core.pubsub.subscribe(c, rest(a), o, true));
-        t.add("unsubscribe", -1, f, 0, 0, 0, (c, a, o) -> core.pubsub.unsubscribe(c, rest(a), o, false));
-        t.add("punsubscribe", -1, f, 0, 0, 0, (c, a, o) -> core.pubsub.unsubscribe(c, rest(a), o, true));
-        t.add("publish", 3, PUBSUB | LOADING | STALE | FAST, 0, 0, 0,
-                (c, a, o) -> o.integer(core.pubsub.publish(a[1], a[2])));
+        t.add("subscribe", -2, f, 0, 0, 0, op(0));
+        t.add("psubscribe", -2, f, 0, 0, 0, op(1));
+        t.add("unsubscribe", -1, f, 0, 0, 0, op(2));
+        t.add("punsubscribe", -1, f, 0, 0, 0, op(3));
+        t.add("publish", 3, PUBSUB | LOADING | STALE | FAST, 0, 0, 0, op(4));
         t.add("pubsub", -2, 0, 0, 0, 0, null)
-                .sub("channels", -2, PUBSUB | LOADING | STALE, this::channels)
-                .sub("numsub", -2, PUBSUB | LOADING | STALE, this::numsub)
-                .sub("numpat", 2, PUBSUB | LOADING | STALE, (c, a, o) -> o.integer(core.pubsub.patterns.size()))
-                .sub("help", 2, LOADING | STALE, (c, a, o) -> o.bulks(List.of(Args.bytes(
-                        "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are: CHANNELS, NUMSUB, NUMPAT"))));
+                .sub("channels", -2, PUBSUB | LOADING | STALE, op(5))
+                .sub("numsub", -2, PUBSUB | LOADING | STALE, op(6))
+                .sub("numpat", 2, PUBSUB | LOADING | STALE, op(7))
+                .sub("help", 2, LOADING | STALE, op(8));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> core.pubsub.subscribe(c, rest(a), o, false);
+            case 1 -> core.pubsub.subscribe(c, rest(a), o, true);
+            case 2 -> core.pubsub.unsubscribe(c, rest(a), o, false);
+            case 3 -> core.pubsub.unsubscribe(c, rest(a), o, true);
+            case 4 -> o.integer(core.pubsub.publish(a[1], a[2]));
+            case 5 -> channels(c, a, o);
+            case 6 -> numsub(c, a, o);
+            case 7 -> o.integer(core.pubsub.patterns.size());
+            case 8 -> o.bulks(List.of(Args.bytes(
+                    "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are: CHANNELS, NUMSUB, NUMPAT")));
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private static byte[][] rest(byte[][] a) {

@@ -48,6 +48,9 @@ public final class RedisServerCore implements FaultControl {
     private volatile long skewMillis;
     private Db[] dbs;
     final CommandTable commands = new CommandTable();
+    private final Thread tableBuilder;
+    private volatile Throwable tableFailure;
+    private volatile boolean tableReady;
     final Scripting scripting;
     final PubSub pubsub;
 
@@ -105,7 +108,44 @@ public final class RedisServerCore implements FaultControl {
         }
         this.pubsub = new PubSub(this);
         this.scripting = Scripting.create(this);
-        CommandSet.registerAll(this);
+        // The command table is filled on a helper thread while start() sets up Netty: in a fresh
+        // JVM both are mostly class loading, and with two cores they overlap. Only this module's
+        // classes are initialised there (no Netty static state, so no class-initialisation
+        // deadlock with the caller's thread). start() waits for it before the first accept.
+        this.tableBuilder = new Thread(this::buildTable, "embedded-redis-init");
+        tableBuilder.setDaemon(true);
+        tableBuilder.start();
+    }
+
+    private void buildTable() {
+        try {
+            CommandSet.registerAll(this);
+        } catch (RuntimeException | Error e) {
+            tableFailure = e;
+        }
+    }
+
+    /** Waits until the command table is complete (its writes then happen-before the caller's reads). */
+    private void awaitTable() {
+        if (tableReady) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                tableBuilder.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (tableFailure != null) {
+            throw new IllegalStateException("building the command table failed", tableFailure);
+        }
+        tableReady = true;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -124,6 +164,7 @@ public final class RedisServerCore implements FaultControl {
         if (serverChannel == null) {
             bind();
         }
+        awaitTable();
     }
 
     private void bind() {
@@ -137,6 +178,7 @@ public final class RedisServerCore implements FaultControl {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        awaitTable(); // a connection accepted before start() has returned
                         Conn c = new Conn(RedisServerCore.this, nextClientId++, ch);
                         c.authenticated = !authRequired();
                         ch.pipeline().addLast(c.handler);

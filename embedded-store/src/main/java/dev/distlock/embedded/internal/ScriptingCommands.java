@@ -18,7 +18,7 @@ import java.util.List;
  * script runs in line. SCRIPT KILL refuses a script that has written ({@code -UNKILLABLE}), as
  * Redis does.
  */
-final class ScriptingCommands implements Scripting {
+final class ScriptingCommands implements Scripting, Command.Dispatcher {
     private final RedisServerCore core;
     private volatile ScriptEngine engine;
     private volatile ScriptClient running;
@@ -42,20 +42,40 @@ final class ScriptingCommands implements Scripting {
         return e;
     }
 
+    private Command.Handler op(int op) {
+        return Command.op(this, op);
+    }
+
     @Override
     public void register(CommandTable t) {
         int f = NOSCRIPT | STALE;
-        t.add("eval", -3, f, 0, 0, 0, (c, a, o) -> eval(c, a, o, false, false));
-        t.add("evalsha", -3, f, 0, 0, 0, (c, a, o) -> eval(c, a, o, true, false));
-        t.add("eval_ro", -3, f | Command.READONLY, 0, 0, 0, (c, a, o) -> eval(c, a, o, false, true));
-        t.add("evalsha_ro", -3, f | Command.READONLY, 0, 0, 0, (c, a, o) -> eval(c, a, o, true, true));
+        t.add("eval", -3, f, 0, 0, 0, op(0));
+        t.add("evalsha", -3, f, 0, 0, 0, op(1));
+        t.add("eval_ro", -3, f | Command.READONLY, 0, 0, 0, op(2));
+        t.add("evalsha_ro", -3, f | Command.READONLY, 0, 0, 0, op(3));
         t.add("script", -2, NOSCRIPT, 0, 0, 0, null)
-                .sub("load", 3, NOSCRIPT | STALE, (c, a, o) -> o.reply(engine().load(a[2])))
-                .sub("exists", -3, NOSCRIPT, this::exists)
-                .sub("flush", -2, NOSCRIPT, this::flushCmd)
-                .sub("kill", 2, NOSCRIPT | ALLOW_BUSY, this::killCmd)
-                .sub("help", 2, Command.LOADING | STALE, (c, a, o) -> o.bulks(List.of(Args.bytes(
-                        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: EXISTS, FLUSH, KILL, LOAD"))));
+                .sub("load", 3, NOSCRIPT | STALE, op(4))
+                .sub("exists", -3, NOSCRIPT, op(5))
+                .sub("flush", -2, NOSCRIPT, op(6))
+                .sub("kill", 2, NOSCRIPT | ALLOW_BUSY, op(7))
+                .sub("help", 2, Command.LOADING | STALE, op(8));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> eval(c, a, o, false, false);
+            case 1 -> eval(c, a, o, true, false);
+            case 2 -> eval(c, a, o, false, true);
+            case 3 -> eval(c, a, o, true, true);
+            case 4 -> o.reply(engine().load(a[2]));
+            case 5 -> exists(c, a, o);
+            case 6 -> flushCmd(c, a, o);
+            case 7 -> killCmd(c, a, o);
+            case 8 -> o.bulks(List.of(Args.bytes(
+                    "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: EXISTS, FLUSH, KILL, LOAD")));
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private void eval(Client c, byte[][] a, Out out, boolean sha, boolean readOnly) {

@@ -28,57 +28,98 @@ final class ServerCommands extends Cmds {
 
     void register(CommandTable t) {
         int conn = NOSCRIPT | LOADING | STALE | FAST;
-        t.add("hello", -1, conn | NO_AUTH | ALLOW_BUSY, 0, 0, 0, this::hello);
-        t.add("auth", -2, conn | NO_AUTH | ALLOW_BUSY, 0, 0, 0, this::auth);
-        t.add("ping", -1, FAST | PUBSUB, 0, 0, 0, this::ping);
-        t.add("echo", 2, FAST, 0, 0, 0, (c, a, o) -> o.bulk(a[1]));
-        t.add("select", 2, LOADING | STALE | FAST, 0, 0, 0, this::select);
-        t.add("quit", -1, conn | NO_AUTH | ALLOW_BUSY | PUBSUB | TX, 0, 0, 0, this::quit);
-        t.add("reset", 1, conn | NO_AUTH | BUSY_WAIT | PUBSUB | TX, 0, 0, 0, this::reset);
-        t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, this::time);
-        t.add("dbsize", 1, READONLY | FAST, 0, 0, 0, (c, a, o) -> o.integer(c.db().size()));
-        t.add("flushdb", -1, WRITE, 0, 0, 0, this::flushdb);
-        t.add("flushall", -1, WRITE, 0, 0, 0, this::flushall);
-        t.add("wait", 3, 0, 0, 0, 0, this::waitCmd);
-        t.add("info", -1, LOADING | STALE, 0, 0, 0, this::info);
-        t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, (c, a, o) -> o.integer(System.currentTimeMillis() / 1000));
+        t.add("hello", -1, conn | NO_AUTH | ALLOW_BUSY, 0, 0, 0, op(0));
+        t.add("auth", -2, conn | NO_AUTH | ALLOW_BUSY, 0, 0, 0, op(1));
+        t.add("ping", -1, FAST | PUBSUB, 0, 0, 0, op(2));
+        t.add("echo", 2, FAST, 0, 0, 0, op(3));
+        t.add("select", 2, LOADING | STALE | FAST, 0, 0, 0, op(4));
+        t.add("quit", -1, conn | NO_AUTH | ALLOW_BUSY | PUBSUB | TX, 0, 0, 0, op(5));
+        t.add("reset", 1, conn | NO_AUTH | BUSY_WAIT | PUBSUB | TX, 0, 0, 0, op(6));
+        t.add("time", 1, LOADING | STALE | FAST, 0, 0, 0, op(7));
+        t.add("dbsize", 1, READONLY | FAST, 0, 0, 0, op(8));
+        t.add("flushdb", -1, WRITE, 0, 0, 0, op(9));
+        t.add("flushall", -1, WRITE, 0, 0, 0, op(10));
+        t.add("wait", 3, NOSCRIPT, 0, 0, 0, op(11)); // noscript, as in Redis 7.0
+        t.add("info", -1, LOADING | STALE, 0, 0, 0, op(12));
+        t.add("lastsave", 1, LOADING | STALE | FAST, 0, 0, 0, op(13));
         t.add("client", -2, 0, 0, 0, 0, null)
-                .sub("id", 2, conn, (c, a, o) -> o.integer(c.id))
-                .sub("setname", 3, conn, this::clientSetname)
-                .sub("getname", 2, conn, (c, a, o) -> {
-                    if (c.name == null) {
-                        o.nullBulk();
-                    } else {
-                        o.bulk(c.name);
-                    }
-                })
-                .sub("setinfo", 4, conn, this::clientSetinfo)
-                .sub("info", 2, conn, (c, a, o) -> o.verbatim(clientLine(c) + "\n"))
-                .sub("list", -2, conn, this::clientList)
-                .sub("kill", -3, NOSCRIPT | LOADING | STALE, this::clientKill)
-                .sub("maint_notifications", -3, conn, (c, a, o) -> o.ok())
-                .sub("no-evict", 3, conn, (c, a, o) -> o.ok())
-                .sub("no-touch", 3, conn, (c, a, o) -> o.ok())
-                .sub("help", 2, conn, (c, a, o) -> o.bulks(List.of(Args.bytes(
-                        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: ID, SETNAME, GETNAME, "
-                                + "SETINFO, INFO, LIST, KILL"))));
-        t.add("command", -1, LOADING | STALE, 0, 0, 0, (c, a, o) -> commandAll(t, c, o))
-                .sub("count", 2, LOADING | STALE, (c, a, o) -> o.integer(t.all().size()))
-                .sub("info", -2, LOADING | STALE, (c, a, o) -> commandInfo(t, c, a, o))
-                .sub("docs", -2, LOADING | STALE, (c, a, o) -> o.map(0))
-                .sub("list", -2, LOADING | STALE, (c, a, o) -> {
-                    List<byte[]> names = new ArrayList<>();
-                    for (Command cmd : t.all()) {
-                        names.add(Args.bytes(cmd.name));
-                    }
-                    o.bulks(names);
-                });
+                .sub("id", 2, conn, op(14))
+                .sub("setname", 3, conn, op(15))
+                .sub("getname", 2, conn, op(16))
+                .sub("setinfo", 4, conn, op(17))
+                .sub("info", 2, conn, op(18))
+                .sub("list", -2, conn, op(19))
+                .sub("kill", -3, NOSCRIPT | LOADING | STALE, op(20))
+                .sub("maint_notifications", -3, conn, op(21))
+                .sub("no-evict", 3, conn, op(22))
+                .sub("no-touch", 3, conn, op(23))
+                .sub("help", 2, conn, op(24));
+        t.add("command", -1, LOADING | STALE, 0, 0, 0, op(25))
+                .sub("count", 2, LOADING | STALE, op(26))
+                .sub("info", -2, LOADING | STALE, op(27))
+                .sub("docs", -2, LOADING | STALE, op(28))
+                .sub("list", -2, LOADING | STALE, op(29));
         t.add("config", -2, 0, 0, 0, 0, null)
-                .sub("get", -3, NOSCRIPT | LOADING | STALE, this::configGet)
-                .sub("set", -4, NOSCRIPT | LOADING | STALE, this::configSet)
-                .sub("resetstat", 2, NOSCRIPT | LOADING | STALE, (c, a, o) -> o.ok());
+                .sub("get", -3, NOSCRIPT | LOADING | STALE, op(30))
+                .sub("set", -4, NOSCRIPT | LOADING | STALE, op(31))
+                .sub("resetstat", 2, NOSCRIPT | LOADING | STALE, op(32));
         t.add("acl", -2, 0, 0, 0, 0, null)
-                .sub("whoami", 2, NOSCRIPT | LOADING | STALE, (c, a, o) -> o.bulk(c.user));
+                .sub("whoami", 2, NOSCRIPT | LOADING | STALE, op(33));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> hello(c, a, o);
+            case 1 -> auth(c, a, o);
+            case 2 -> ping(c, a, o);
+            case 3 -> o.bulk(a[1]);
+            case 4 -> select(c, a, o);
+            case 5 -> quit(c, a, o);
+            case 6 -> reset(c, a, o);
+            case 7 -> time(c, a, o);
+            case 8 -> o.integer(c.db().size());
+            case 9 -> flushdb(c, a, o);
+            case 10 -> flushall(c, a, o);
+            case 11 -> waitCmd(c, a, o);
+            case 12 -> info(c, a, o);
+            case 13 -> o.integer(System.currentTimeMillis() / 1000);
+            case 14 -> o.integer(c.id);
+            case 15 -> clientSetname(c, a, o);
+            case 16 -> {
+                if (c.name == null) {
+                    o.nullBulk();
+                } else {
+                    o.bulk(c.name);
+                }
+            }
+            case 17 -> clientSetinfo(c, a, o);
+            case 18 -> o.verbatim(clientLine(c) + "\n");
+            case 19 -> clientList(c, a, o);
+            case 20 -> clientKill(c, a, o);
+            case 21 -> o.ok();
+            case 22 -> o.ok();
+            case 23 -> o.ok();
+            case 24 -> o.bulks(List.of(Args.bytes(
+                    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are: ID, SETNAME, GETNAME, "
+                            + "SETINFO, INFO, LIST, KILL")));
+            case 25 -> commandAll(core.commands, c, o);
+            case 26 -> o.integer(core.commands.all().size());
+            case 27 -> commandInfo(core.commands, c, a, o);
+            case 28 -> o.map(0);
+            case 29 -> {
+                List<byte[]> names = new ArrayList<>();
+                for (Command cmd : core.commands.all()) {
+                    names.add(Args.bytes(cmd.name));
+                }
+                o.bulks(names);
+            }
+            case 30 -> configGet(c, a, o);
+            case 31 -> configSet(c, a, o);
+            case 32 -> o.ok();
+            case 33 -> o.bulk(c.user);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     /** COMMAND with no subcommand lists everything. */
@@ -153,7 +194,7 @@ final class ServerCommands extends Cmds {
         String pass = Args.str(a[a.length - 1]);
         if (a.length == 2 && !core.authRequired()) {
             throw err("ERR AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?");
+                            + "Are you sure your configuration is correct?");
         }
         if (!checkPassword(user, pass)) {
             throw Errors.WRONGPASS;
@@ -202,8 +243,8 @@ final class ServerCommands extends Cmds {
         }
         if (!c.authenticated) {
             throw err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-                    + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
-                    + "protocol version at the same time");
+                            + "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+                            + "protocol version at the same time");
         }
         if (setName != null) {
             checkName(setName);

@@ -12,21 +12,43 @@ final class StringCommands extends Cmds {
     }
 
     void register(CommandTable t) {
-        t.add("get", 2, READONLY | FAST, 1, 1, 1, this::get);
-        t.add("set", -3, WRITE | DENYOOM, 1, 1, 1, this::set);
-        t.add("setnx", 3, WRITE | DENYOOM | FAST, 1, 1, 1, this::setnx);
-        t.add("setex", 4, WRITE | DENYOOM, 1, 1, 1, (c, a, o) -> setex(c, a, o, 1000));
-        t.add("psetex", 4, WRITE | DENYOOM, 1, 1, 1, (c, a, o) -> setex(c, a, o, 1));
-        t.add("getset", 3, WRITE | DENYOOM | FAST, 1, 1, 1, this::getset);
-        t.add("getdel", 2, WRITE | FAST, 1, 1, 1, this::getdel);
-        t.add("mget", -2, READONLY | FAST, 1, -1, 1, this::mget);
-        t.add("mset", -3, WRITE | DENYOOM, 1, -1, 2, this::mset);
-        t.add("incr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> incr(c, a[1], 1, o));
-        t.add("decr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> incr(c, a[1], -1, o));
-        t.add("incrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, (c, a, o) -> incr(c, a[1], Args.toLong(a[2]), o));
-        t.add("decrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, this::decrby);
-        t.add("strlen", 2, READONLY | FAST, 1, 1, 1, this::strlen);
-        t.add("append", 3, WRITE | DENYOOM | FAST, 1, 1, 1, this::append);
+        t.add("get", 2, READONLY | FAST, 1, 1, 1, op(0));
+        t.add("set", -3, WRITE | DENYOOM, 1, 1, 1, op(1));
+        t.add("setnx", 3, WRITE | DENYOOM | FAST, 1, 1, 1, op(2));
+        t.add("setex", 4, WRITE | DENYOOM, 1, 1, 1, op(3));
+        t.add("psetex", 4, WRITE | DENYOOM, 1, 1, 1, op(4));
+        t.add("getset", 3, WRITE | DENYOOM | FAST, 1, 1, 1, op(5));
+        t.add("getdel", 2, WRITE | FAST, 1, 1, 1, op(6));
+        t.add("mget", -2, READONLY | FAST, 1, -1, 1, op(7));
+        t.add("mset", -3, WRITE | DENYOOM, 1, -1, 2, op(8));
+        t.add("incr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, op(9));
+        t.add("decr", 2, WRITE | DENYOOM | FAST, 1, 1, 1, op(10));
+        t.add("incrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, op(11));
+        t.add("decrby", 3, WRITE | DENYOOM | FAST, 1, 1, 1, op(12));
+        t.add("strlen", 2, READONLY | FAST, 1, 1, 1, op(13));
+        t.add("append", 3, WRITE | DENYOOM | FAST, 1, 1, 1, op(14));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> get(c, a, o);
+            case 1 -> set(c, a, o);
+            case 2 -> setnx(c, a, o);
+            case 3 -> setex(c, a, o, 1000);
+            case 4 -> setex(c, a, o, 1);
+            case 5 -> getset(c, a, o);
+            case 6 -> getdel(c, a, o);
+            case 7 -> mget(c, a, o);
+            case 8 -> mset(c, a, o);
+            case 9 -> incr(c, a[1], 1, o);
+            case 10 -> incr(c, a[1], -1, o);
+            case 11 -> incr(c, a[1], Args.toLong(a[2]), o);
+            case 12 -> decrby(c, a, o);
+            case 13 -> strlen(c, a, o);
+            case 14 -> append(c, a, o);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private void get(Client c, byte[][] a, Out out) {

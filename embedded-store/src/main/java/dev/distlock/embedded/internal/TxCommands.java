@@ -19,11 +19,23 @@ final class TxCommands extends Cmds {
 
     void register(CommandTable t) {
         int base = NOSCRIPT | LOADING | STALE | FAST | TX;
-        t.add("multi", 1, base | ALLOW_BUSY, 0, 0, 0, this::multi);
-        t.add("exec", 1, NOSCRIPT | LOADING | STALE | TX, 0, 0, 0, this::exec);
-        t.add("discard", 1, base | BUSY_WAIT, 0, 0, 0, this::discardCmd);
-        t.add("watch", -2, base | BUSY_WAIT, 1, -1, 1, this::watch);
-        t.add("unwatch", 1, base | BUSY_WAIT, 0, 0, 0, this::unwatch);
+        t.add("multi", 1, base | ALLOW_BUSY, 0, 0, 0, op(0));
+        t.add("exec", 1, NOSCRIPT | LOADING | STALE | TX, 0, 0, 0, op(1));
+        t.add("discard", 1, base | BUSY_WAIT, 0, 0, 0, op(2));
+        t.add("watch", -2, base | BUSY_WAIT, 1, -1, 1, op(3));
+        t.add("unwatch", 1, base | BUSY_WAIT, 0, 0, 0, op(4));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> multi(c, a, o);
+            case 1 -> exec(c, a, o);
+            case 2 -> discardCmd(c, a, o);
+            case 3 -> watch(c, a, o);
+            case 4 -> unwatch(c, a, o);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private void multi(Client c, byte[][] a, Out out) {

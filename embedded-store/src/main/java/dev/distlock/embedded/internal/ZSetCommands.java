@@ -14,19 +14,39 @@ final class ZSetCommands extends Cmds {
     }
 
     void register(CommandTable t) {
-        t.add("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, this::zadd);
-        t.add("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, this::zincrby);
-        t.add("zrem", -3, WRITE | FAST, 1, 1, 1, this::zrem);
-        t.add("zscore", 3, READONLY | FAST, 1, 1, 1, this::zscore);
-        t.add("zcard", 2, READONLY | FAST, 1, 1, 1, this::zcard);
-        t.add("zrank", 3, READONLY | FAST, 1, 1, 1, (c, a, o) -> zrank(c, a, o, false));
-        t.add("zrevrank", 3, READONLY | FAST, 1, 1, 1, (c, a, o) -> zrank(c, a, o, true));
-        t.add("zrange", -4, READONLY, 1, 1, 1, this::zrange);
-        t.add("zrevrange", -4, READONLY, 1, 1, 1, this::zrevrange);
-        t.add("zrangebyscore", -4, READONLY, 1, 1, 1, (c, a, o) -> zrangebyscore(c, a, o, false));
-        t.add("zrevrangebyscore", -4, READONLY, 1, 1, 1, (c, a, o) -> zrangebyscore(c, a, o, true));
-        t.add("zcount", 4, READONLY | FAST, 1, 1, 1, this::zcount);
-        t.add("zremrangebyscore", 4, WRITE, 1, 1, 1, this::zremrangebyscore);
+        t.add("zadd", -4, WRITE | DENYOOM | FAST, 1, 1, 1, op(0));
+        t.add("zincrby", 4, WRITE | DENYOOM | FAST, 1, 1, 1, op(1));
+        t.add("zrem", -3, WRITE | FAST, 1, 1, 1, op(2));
+        t.add("zscore", 3, READONLY | FAST, 1, 1, 1, op(3));
+        t.add("zcard", 2, READONLY | FAST, 1, 1, 1, op(4));
+        t.add("zrank", 3, READONLY | FAST, 1, 1, 1, op(5));
+        t.add("zrevrank", 3, READONLY | FAST, 1, 1, 1, op(6));
+        t.add("zrange", -4, READONLY, 1, 1, 1, op(7));
+        t.add("zrevrange", -4, READONLY, 1, 1, 1, op(8));
+        t.add("zrangebyscore", -4, READONLY, 1, 1, 1, op(9));
+        t.add("zrevrangebyscore", -4, READONLY, 1, 1, 1, op(10));
+        t.add("zcount", 4, READONLY | FAST, 1, 1, 1, op(11));
+        t.add("zremrangebyscore", 4, WRITE, 1, 1, 1, op(12));
+    }
+
+    @Override
+    public void dispatch(int op, Client c, byte[][] a, Out o) {
+        switch (op) {
+            case 0 -> zadd(c, a, o);
+            case 1 -> zincrby(c, a, o);
+            case 2 -> zrem(c, a, o);
+            case 3 -> zscore(c, a, o);
+            case 4 -> zcard(c, a, o);
+            case 5 -> zrank(c, a, o, false);
+            case 6 -> zrank(c, a, o, true);
+            case 7 -> zrange(c, a, o);
+            case 8 -> zrevrange(c, a, o);
+            case 9 -> zrangebyscore(c, a, o, false);
+            case 10 -> zrangebyscore(c, a, o, true);
+            case 11 -> zcount(c, a, o);
+            case 12 -> zremrangebyscore(c, a, o);
+            default -> throw new IllegalStateException("no handler " + op);
+        }
     }
 
     private Entry getOrCreate(Client c, byte[] key) {

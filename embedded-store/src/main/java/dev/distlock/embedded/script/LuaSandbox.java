@@ -48,7 +48,7 @@ final class LuaSandbox {
     private static final LuaTable SHARED_STRING_LIB;
 
     static {
-        SandboxGlobals scratch = new SandboxGlobals(new ScriptMonitor(1));
+        SealedTable scratch = SealedTable.globals(new ScriptMonitor(1));
         scratch.rawset("package", tableWithLoaded());
         new StringLib().call(LuaValue.valueOf("string"), scratch);
         LuaTable string = (LuaTable) scratch.rawget("string");
@@ -56,14 +56,14 @@ final class LuaSandbox {
         string.rawset("gfind", string.rawget("gmatch"));
         string.rawset("rep", new Rep());
         string.rawset("format", new StringFormat());
-        SHARED_STRING_LIB = ReadOnlyTable.copyOf(string, null);
+        SHARED_STRING_LIB = SealedTable.copyOf(string, null);
         LuaTable mt = new LuaTable();
         mt.rawset(LuaValue.INDEX, SHARED_STRING_LIB);
-        LuaString.s_metatable = ReadOnlyTable.copyOf(mt, null);
+        LuaString.s_metatable = SealedTable.copyOf(mt, null);
     }
 
     final ScriptMonitor monitor;
-    final SandboxGlobals globals;
+    final SealedTable globals;
     private final LuaValue luajToString;
 
     // per run
@@ -72,7 +72,7 @@ final class LuaSandbox {
 
     LuaSandbox(int maxDepth) {
         monitor = new ScriptMonitor(maxDepth);
-        globals = new SandboxGlobals(monitor);
+        globals = SealedTable.globals(monitor);
         globals.rawset("package", tableWithLoaded());
         new BaseLib().call(LuaValue.valueOf(""), globals);
         new TableLib().call(LuaValue.valueOf("table"), globals);
@@ -106,12 +106,12 @@ final class LuaSandbox {
         math.rawset("log10", new Log10());
         math.rawset("mod", math.rawget("fmod"));
 
-        globals.rawset("table", ReadOnlyTable.copyOf(table, monitor));
-        globals.rawset("math", ReadOnlyTable.copyOf(math, monitor));
+        globals.rawset("table", SealedTable.copyOf(table, monitor));
+        globals.rawset("math", SealedTable.copyOf(math, monitor));
         globals.rawset("string", SHARED_STRING_LIB);
-        globals.rawset("bit", ReadOnlyTable.copyOf(BitLib.create(), monitor));
-        globals.rawset("cjson", ReadOnlyTable.copyOf(CJsonLib.create(), monitor));
-        globals.rawset("redis", ReadOnlyTable.copyOf(redisTable(), monitor));
+        globals.rawset("bit", SealedTable.copyOf(BitLib.create(), monitor));
+        globals.rawset("cjson", SealedTable.copyOf(CJsonLib.create(), monitor));
+        globals.rawset("redis", SealedTable.copyOf(redisTable(), monitor));
         globals.rawset(KEYS, new LuaTable());
         globals.rawset(ARGV, new LuaTable());
         globals.seal();

@@ -621,6 +621,12 @@ public abstract class RedisConformanceSuite {
             assertThat(c.call("EVAL", "return redis.call('GET')", "0"))
                     .isEqualTo(err("ERR Wrong number of args calling Redis command from script script: "
                             + "72273adc3c5955bf8543f1ad6ce893355b89617d, on @user_script:1."));
+            // WAIT is flagged noscript in Redis 7.0
+            assertThat(c.call("EVAL", "return redis.call('wait', 0, 0)", "0"))
+                    .isEqualTo(err("ERR This Redis command is not allowed from script script: "
+                            + "09c741d9d86c54b89b6c904a627c276a73679c40, on @user_script:1."));
+            assertThat(c.call("EVAL", "return redis.pcall('wait', 0, 0)", "0"))
+                    .isEqualTo(err("ERR This Redis command is not allowed from script"));
             assertThat(c.call("EVAL", "return 1", "5")).isEqualTo(err("ERR Number of keys can't be greater than number of args"));
             assertThat(c.call("EVAL", "return 1", "-1")).isEqualTo(err("ERR Number of keys can't be negative"));
             assertThat(c.call("EVAL", "return 1", "x")).isEqualTo(err("ERR value is not an integer or out of range"));

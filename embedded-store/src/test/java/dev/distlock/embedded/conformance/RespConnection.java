@@ -21,8 +21,11 @@ import java.util.Map;
  * A raw RESP2/RESP3 test client: sends commands as RESP arrays and returns each reply frame
  * exactly as the server wrote it (type bytes, lengths, CRLFs), so tests can compare reply shapes
  * byte for byte. {@link #decode(String)} turns a frame into Java values for shape checks.
+ *
+ * <p>Public (for tests only) so that the module's other tests use this one wire client too, through
+ * {@code dev.distlock.embedded.RawRedis}.
  */
-final class RespConnection implements AutoCloseable {
+public final class RespConnection implements AutoCloseable {
     /** An error reply, decoded. */
     record Err(String message) {
     }
@@ -30,8 +33,26 @@ final class RespConnection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final java.nio.charset.Charset replyCharset;
 
+    /**
+     * Connects to 127.0.0.1; replies are returned as UTF-8 text.
+     *
+     * @param port the server's port
+     */
     RespConnection(int port) {
+        this(port, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Connects to 127.0.0.1.
+     *
+     * @param port         the server's port
+     * @param replyCharset how {@link #read()} turns reply bytes into text (ISO-8859-1 keeps every byte)
+     * @throws UncheckedIOException if the connection fails
+     */
+    public RespConnection(int port, java.nio.charset.Charset replyCharset) {
+        this.replyCharset = replyCharset;
         try {
             socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
@@ -44,14 +65,25 @@ final class RespConnection implements AutoCloseable {
         }
     }
 
-    /** Sends a command and returns its raw reply frame. */
-    String call(String... args) {
+    /**
+     * Sends a command and returns its raw reply frame.
+     *
+     * @param args the command and its arguments (sent as UTF-8 bulk strings)
+     * @return the reply frame as the server wrote it
+     * @throws UncheckedIOException on a connection failure or after 5 s without a reply
+     */
+    public String call(String... args) {
         send(args);
         return read();
     }
 
-    /** Sends a command without reading. */
-    void send(String... args) {
+    /**
+     * Sends a command without reading.
+     *
+     * @param args the command and its arguments (sent as UTF-8 bulk strings)
+     * @throws UncheckedIOException on a connection failure
+     */
+    public void send(String... args) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (String a : args) {
@@ -63,8 +95,13 @@ final class RespConnection implements AutoCloseable {
         sendRaw(b.toByteArray());
     }
 
-    /** Writes bytes as they are (inline commands, malformed input). */
-    void sendRaw(byte[] bytes) {
+    /**
+     * Writes bytes as they are (inline commands, malformed input).
+     *
+     * @param bytes what to write
+     * @throws UncheckedIOException on a connection failure
+     */
+    public void sendRaw(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -73,8 +110,13 @@ final class RespConnection implements AutoCloseable {
         }
     }
 
-    /** Reads the next reply frame (waits up to 5 s). */
-    String read() {
+    /**
+     * Reads the next reply frame (waits up to 5 s).
+     *
+     * @return the frame as the server wrote it
+     * @throws UncheckedIOException on a connection failure or a timeout
+     */
+    public String read() {
         return read(Duration.ofSeconds(5));
     }
 
@@ -95,7 +137,7 @@ final class RespConnection implements AutoCloseable {
             socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
             frame(raw);
-            return raw.toString(StandardCharsets.UTF_8);
+            return raw.toString(replyCharset);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,11 +145,50 @@ final class RespConnection implements AutoCloseable {
 
     /** True when the server closed the connection (reads EOF within 2 s). */
     boolean closedByServer() {
+        return closedByServer(2_000);
+    }
+
+    /**
+     * Whether the server closes the connection within {@code millis}: EOF (after anything pending)
+     * or a reset.
+     *
+     * @param millis how long to wait
+     * @return true if closed, false if the connection is still open after the wait
+     */
+    public boolean closedByServer(int millis) {
         try {
-            socket.setSoTimeout(2_000);
+            socket.setSoTimeout(millis);
             return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
         } catch (IOException e) {
-            return e.getMessage() != null && e.getMessage().contains("reset");
+            return true; // reset
+        }
+    }
+
+    /**
+     * Whether no byte arrives within {@code millis} (a byte that does arrive stays unread).
+     *
+     * @param millis how long to wait
+     * @return true if nothing arrived
+     */
+    public boolean silentFor(int millis) {
+        try {
+            socket.setSoTimeout(millis);
+            in.mark(1);
+            int b = in.read();
+            in.reset();
+            return b == -2;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                socket.setSoTimeout(5_000);
+            } catch (IOException ignored) {
+                // closed
+            }
         }
     }
 
@@ -163,6 +244,7 @@ final class RespConnection implements AutoCloseable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** Closes the socket. */
     @Override
     public void close() {
         try {

@@ -69,8 +69,10 @@ import org.slf4j.LoggerFactory;
  * whose attempt was sent after the subscription was already live skips this retry), and then
  * parks until a release message or the TTL its attempt saw, whichever comes first (capped at
  * {@value #MAX_PARK_MILLIS} ms in case a message is lost). A release wakes at most one parked
- * waiter per client; a release by this client wakes a local waiter directly and its own message
- * is ignored. The last waiter to leave unsubscribes. A cancelled acquire (interrupt, overrun)
+ * waiter per client; a release by this client wakes a local waiter directly (even one whose room
+ * is not subscribed yet) and its own message is ignored. The last waiter to leave unsubscribes:
+ * at once, or half a second later if it left with the lock (its next wait then finds the
+ * subscription live). A cancelled acquire (interrupt, overrun)
  * leaves its room at once; if its attempt was in flight and won, the lock is released.
  *
  * <p><b>What each failure does.</b>
@@ -218,7 +220,7 @@ public final class RedisLockDriver implements LockDriver {
             Grant grant = new Grant(r, sentAt, new RedisHold(a.lockKey(), value));
             boolean delivered = a.future.complete(grant);
             if (a.joined) {
-                rooms.leave(a);
+                rooms.leave(a, delivered);
             }
             if (!delivered) {
                 // Cancelled while the attempt was in flight: give the lock back at once.
@@ -246,7 +248,7 @@ public final class RedisLockDriver implements LockDriver {
             }
             return;
         }
-        rooms.park(a, parkNanos);
+        rooms.park(a, parkNanos, false);
     }
 
     /**
@@ -272,7 +274,7 @@ public final class RedisLockDriver implements LockDriver {
             return true;
         }
         long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(a.failures++, 5));
-        rooms.park(a, Math.min(backoff, remaining));
+        rooms.park(a, Math.min(backoff, remaining), true);
         return true;
     }
 
@@ -407,9 +409,7 @@ public final class RedisLockDriver implements LockDriver {
                 throw unavailable("release lock '" + name + "'", err);
             }
             if (r == 1) {
-                if (rooms.size() > 0) {
-                    rooms.wake(lockKey + CHANNEL_SUFFIX);
-                }
+                rooms.released(lockKey + CHANNEL_SUFFIX);
                 return true;
             }
             return false;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,13 +25,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A room exists while the client has at least one waiter for the lock; it holds the
  * subscription to the lock's channel (subscribed when the first waiter joins, unsubscribed when
- * the last one leaves) and a queue of parked waiters. A wake-up (a release message from another
+ * the last one leaves, or {@link #LINGER_MILLIS} later if it left with the lock and nobody joined
+ * meanwhile) and a queue of parked waiters. A wake-up (a release message from another
  * client, or a release by this client) takes one parked waiter off the queue and lets it try
- * again; if no waiter is parked because all are in flight, the room remembers one pending
- * wake-up, and the next waiter that fails parks no further but tries once more. So a release
- * wakes at most one waiter of this client and none is lost to the race between a failed attempt
- * and the message. A parked waiter also has a timer, at the TTL its failed attempt saw or at its
- * deadline, whichever comes first.
+ * again; if none is parked, a waiter still waiting for its room's subscription takes it (a
+ * release needs no subscription to reach a waiter of the same client, and the pub/sub
+ * connection can take a while to open); if every waiter is in flight, the room remembers one
+ * pending wake-up, and the next waiter that fails parks no further but tries once more. So a
+ * release wakes at most one waiter of this client and none is lost to the race between a failed
+ * attempt and the message. A release by this client also leaves a time stamp, so that a thread
+ * whose first attempt failed just before it, and which joins the room only afterwards, tries
+ * again at once instead of waiting for the subscription. A parked waiter also has a timer, at
+ * the TTL its failed attempt saw or at its deadline, whichever comes first.
  *
  * <p>Subscribe and unsubscribe commands are dispatched in the order they were decided, under
  * this object's monitor, by chaining them on the pub/sub connection future; their completions
@@ -38,6 +44,13 @@ import org.slf4j.LoggerFactory;
  */
 final class WaitRooms {
     private static final Logger log = LoggerFactory.getLogger(WaitRooms.class);
+    /**
+     * How long a room stays subscribed after its last waiter left with the lock: a thread that
+     * just took a contended lock is likely to wait for it again soon, and then finds the
+     * subscription live (no SUBSCRIBE, no extra attempt) instead of paying an UNSUBSCRIBE now and
+     * a SUBSCRIBE then.
+     */
+    static final long LINGER_MILLIS = 500;
 
     /** The waiters of one lock in this client. Guarded by the {@link WaitRooms} monitor. */
     static final class Room {
@@ -52,9 +65,14 @@ final class WaitRooms {
         /** Subscribe confirmations seen by the listener: the first answers our SUBSCRIBE, later ones are re-subscriptions. */
         int confirmations;
         boolean wakePending;
+        /** {@link System#nanoTime()} of the last wake-up (release) seen by this room. */
+        long lastWakeNanos;
+        /** The pending unsubscribe of a room whose last waiter left with the lock, or null. */
+        ScheduledFuture<?> linger;
 
         Room(String channel) {
             this.channel = channel;
+            this.lastWakeNanos = System.nanoTime() - (1L << 62);
         }
     }
 
@@ -66,6 +84,12 @@ final class WaitRooms {
     private final Map<String, Room> rooms = new HashMap<>();
     /** rooms.size(), readable without the monitor so that releases with no waiters skip it. */
     private volatile int roomCount;
+    /**
+     * {@link System#nanoTime()} of this client's last release of any lock; written before the
+     * release looks at {@link #roomCount}, read by {@link #join} after it wrote it (both
+     * volatile), so a release and a joining waiter never miss each other.
+     */
+    private volatile long lastLocalReleaseNanos = System.nanoTime() - (1L << 62);
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub;
     private StatefulRedisPubSubConnection<String, String> openPubSub;
     private boolean closed;
@@ -102,6 +126,10 @@ final class WaitRooms {
             }
             String channel = a.channel();
             Room room = rooms.get(channel);
+            if (room != null && room.linger != null) {
+                room.linger.cancel(false);
+                room.linger = null;
+            }
             if (room == null) {
                 room = new Room(channel);
                 rooms.put(channel, room);
@@ -111,14 +139,19 @@ final class WaitRooms {
             }
             room.members++;
             a.room = room;
-            parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0;
-            retryNow = !parkNow && room.subscribed;
+            // Parks only if every release after its attempt will reach it: the subscription was
+            // live before the attempt, and no release came in between (a lingering room with no
+            // members may have seen one that had no waiter to wake).
+            parkNow = room.live && room.subscribedAtNanos - a.sentNanos < 0 && room.lastWakeNanos - a.sentNanos < 0;
+            // Not subscribed yet: a release by this client after the failed attempt was sent
+            // (whose wake-up found no room to go to) means the lock may be free now.
+            retryNow = !parkNow && (room.subscribed || lastLocalReleaseNanos - a.sentNanos > 0);
             if (!parkNow && !retryNow) {
                 room.awaitingSubscription.add(a);
             }
         }
         if (parkNow) {
-            park(a, parkNanos);
+            park(a, parkNanos, false);
         } else if (retryNow) {
             retry.accept(a);
         }
@@ -148,9 +181,14 @@ final class WaitRooms {
 
     /**
      * Parks a waiter whose attempt failed: it waits for a wake-up or {@code delayNanos}. If a
-     * wake-up came while it was in flight it tries again at once instead.
+     * wake-up came while it was in flight it tries again at once instead. After a failed
+     * attempt (not an error), a waiter whose room is not subscribed yet waits for the
+     * subscription (or a local release) instead, and one whose attempt was sent before the
+     * subscription became live tries again at once, as in {@link #join}.
+     *
+     * @param afterError whether the attempt ended in an error (then it always parks, as a back-off)
      */
-    void park(Acquisition a, long delayNanos) {
+    void park(Acquisition a, long delayNanos, boolean afterError) {
         boolean retryNow = false;
         synchronized (this) {
             Room room = a.room;
@@ -159,6 +197,11 @@ final class WaitRooms {
             }
             if (room.wakePending) {
                 room.wakePending = false;
+                retryNow = true;
+            } else if (!afterError && !room.subscribed) {
+                a.woken = false;
+                room.awaitingSubscription.add(0, a);
+            } else if (!afterError && room.live && room.subscribedAtNanos - a.sentNanos >= 0) {
                 retryNow = true;
             } else {
                 if (a.woken) {
@@ -195,6 +238,16 @@ final class WaitRooms {
      * @return completes when the unsubscribe (if any) was answered, or at once
      */
     CompletableFuture<Void> leave(Acquisition a) {
+        return leave(a, false);
+    }
+
+    /**
+     * Removes a waiter from its room. The last one out unsubscribes: at once, or, if it leaves
+     * with the lock ({@code acquired}), after {@link #LINGER_MILLIS} unless a waiter joins first.
+     *
+     * @return completes when the unsubscribe (if any) was answered, or at once
+     */
+    CompletableFuture<Void> leave(Acquisition a, boolean acquired) {
         synchronized (this) {
             Room room = a.room;
             if (room == null) {
@@ -213,6 +266,17 @@ final class WaitRooms {
             if (--room.members > 0) {
                 return CompletableFuture.completedFuture(null);
             }
+            if (acquired && !closed && room.live) {
+                room.wakePending = false;
+                if (room.linger == null) {
+                    room.linger = scheduler.schedule(() -> unsubscribeIdle(room), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+            if (room.linger != null) {
+                room.linger.cancel(false);
+                room.linger = null;
+            }
             rooms.remove(room.channel);
             roomCount = rooms.size();
             if (closed) {
@@ -222,7 +286,18 @@ final class WaitRooms {
         }
     }
 
-    /** A release of the lock on {@code channel}: lets one parked waiter of this client try. */
+    /**
+     * A release of the lock on {@code channel} by this client: lets one waiter of this client try.
+     */
+    void released(String channel) {
+        lastLocalReleaseNanos = System.nanoTime();
+        wake(channel);
+    }
+
+    /**
+     * A release of the lock on {@code channel}: lets one parked waiter of this client try, or
+     * else one that waits for its subscription.
+     */
     void wake(String channel) {
         if (roomCount == 0) {
             return;
@@ -233,6 +308,7 @@ final class WaitRooms {
             if (room == null) {
                 return;
             }
+            room.lastWakeNanos = System.nanoTime();
             while ((next = room.parked.pollFirst()) != null) {
                 next.parked = false;
                 next.woken = true;
@@ -244,12 +320,31 @@ final class WaitRooms {
                     break;
                 }
             }
+            while (next == null && !room.awaitingSubscription.isEmpty()) {
+                next = room.awaitingSubscription.remove(0);
+                next.woken = true;
+                if (next.future.isDone()) {
+                    next = null;
+                }
+            }
             if (next == null && room.members > 0) {
                 room.wakePending = true;
             }
         }
         if (next != null) {
             retry.accept(next);
+        }
+    }
+
+    private void unsubscribeIdle(Room room) {
+        synchronized (this) {
+            if (room.linger == null || room.members > 0 || rooms.get(room.channel) != room || closed) {
+                return;
+            }
+            room.linger = null;
+            rooms.remove(room.channel);
+            roomCount = rooms.size();
+            dispatch(c -> c.unsubscribe(room.channel));
         }
     }
 
@@ -281,9 +376,15 @@ final class WaitRooms {
         }
     }
 
-    /** The number of rooms (locks this client waits for); for tests and diagnostics. */
-    int size() {
-        return roomCount;
+    /** The number of rooms with waiters (locks this client waits for); for tests and diagnostics. */
+    synchronized int size() {
+        int n = 0;
+        for (Room r : rooms.values()) {
+            if (r.members > 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

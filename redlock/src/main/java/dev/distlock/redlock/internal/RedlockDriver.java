@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Acquire</b> (the Redlock algorithm). Read the injected clock ({@code t0}), send the
  * acquire script to every node at once. An attempt ends as soon as a majority
  * ({@code quorum = N/2 + 1} of the <em>configured</em> nodes) granted, or a majority can no
- * longer be reached, or the attempt timeout {@code min(nodeTimeout, lease/10)} passed — so a dead
+ * longer be reached, or the attempt timeout {@code min(nodeTimeout, lease/10)} passed (the
+ * node timeout is 5% of the lease by default, from 50 ms to 1 s) — so a dead
  * or paused node costs at most that, never the lease. It succeeds iff a quorum granted and the
  * validity {@code lease − (now − t0) − drift} is still positive, where
  * {@code drift = lease × driftFactor + driftMin} (default 1% + 2 ms; at most half the lease)
@@ -66,6 +67,13 @@ import org.slf4j.LoggerFactory;
  * Redlock validity. A failed attempt is undone on <em>every</em> node (including those that timed
  * out or failed: their {@code SET} may have happened), with a compare-and-delete that publishes
  * nothing, then retried.
+ *
+ * <p><b>End of a wait.</b> A wait whose last attempt failed ends "not acquired" unless a majority
+ * of the nodes is unreachable; only then it fails with a {@link BackendUnavailableException}. A
+ * node is reachable if it answered any attempt of the acquire without an error (also "taken", or
+ * after the attempt's deadline) within the last {@code max(nodeTimeout, 1 s)} (at most the command
+ * timeout); a zero or short wait first gives silent nodes until that long after the acquire began
+ * to answer late. Slow nodes thus make {@code tryLock()} say no instead of throwing.
  *
  * <p><b>Waiting.</b> After a failed first attempt the waiter subscribes to {@code P{N}:wake} on
  * every node (one pub/sub connection per node, one subscription per name and client), tries
@@ -133,6 +141,8 @@ public final class RedlockDriver implements LockDriver {
     private final List<RedlockNode> nodes;
     private final int quorum;
     private final RedlockOptions options;
+    /** How long a node may stay silent before a failed acquire counts it unreachable. */
+    private final long unreachableNanos;
     private final RedisKeyLayout layout;
     private final String retention;
     private final RedisClient client;
@@ -149,8 +159,9 @@ public final class RedlockDriver implements LockDriver {
     private volatile boolean closed;
 
     private RedlockDriver(List<RedlockNode> nodes, RedlockOptions options, RedisClient client,
-            ClientResources resources, String describe) {
+            ClientResources resources, String describe, Duration commandTimeout) {
         this.nodes = nodes;
+        this.unreachableNanos = Math.min(commandTimeout.toNanos(), options.unreachableAfter().toNanos());
         this.quorum = nodes.size() / 2 + 1;
         this.options = options;
         this.layout = options.layout();
@@ -235,7 +246,8 @@ public final class RedlockDriver implements LockDriver {
             nodes.add(new RedlockNode(nodes.size(), hp.toString(), b.build(), client));
         }
         String describe = "redlock[" + String.join(",", nodes.stream().map(n -> n.address).toList()) + "]";
-        RedlockDriver driver = new RedlockDriver(List.copyOf(nodes), options, client, resources, describe);
+        RedlockDriver driver = new RedlockDriver(List.copyOf(nodes), options, client, resources, describe,
+                config.commandTimeout());
         driver.connectNodes(config.connectTimeout());
         return driver;
     }
@@ -262,7 +274,8 @@ public final class RedlockDriver implements LockDriver {
                 if (connected >= quorum) {
                     // A quorum is enough; give the stragglers a short grace and let them join later.
                     if (graceEnd == Long.MAX_VALUE) {
-                        graceEnd = now + Math.max(options.nodeTimeout().toNanos(), TimeUnit.MILLISECONDS.toNanos(100));
+                        graceEnd = now + Math.max(options.nodeTimeout().orElse(RedlockOptions.AUTO_NODE_TIMEOUT_MIN).toNanos(),
+                                TimeUnit.MILLISECONDS.toNanos(100));
                     } else if (now - graceEnd >= 0) {
                         break;
                     }
@@ -358,6 +371,10 @@ public final class RedlockDriver implements LockDriver {
         final String lease;
         final long leaseNanos;
         final long attemptTimeoutNanos;
+        /** When the acquire began, by the injected clock. */
+        final long startNanos = clock.nanoTime();
+        /** Per node: when it last answered an attempt of this acquire without an error ({@link Long#MIN_VALUE}: never). */
+        final java.util.concurrent.atomic.AtomicLongArray lastAnswer = new java.util.concurrent.atomic.AtomicLongArray(nodes.size());
         Room room;
         boolean parked;
         /** Whether its current attempt was started by a release message (or a missed one). */
@@ -371,6 +388,9 @@ public final class RedlockDriver implements LockDriver {
             this.lease = Long.toString(request.leaseMillis());
             this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(request.leaseMillis());
             this.attemptTimeoutNanos = options.attemptTimeoutNanos(request.leaseMillis());
+            for (int i = 0; i < lastAnswer.length(); i++) {
+                lastAnswer.set(i, Long.MIN_VALUE);
+            }
         }
 
         String channel() {
@@ -394,6 +414,8 @@ public final class RedlockDriver implements LockDriver {
         final int[] state = new int[nodes.size()];
         final long[] reply = new long[nodes.size()];
         final String[] answer = new String[nodes.size()];
+        /** Each node's call, completed once its answer was counted. */
+        final CompletableFuture<?>[] calls = new CompletableFuture<?>[nodes.size()];
         int granted;
         int taken;
         int failed;
@@ -462,14 +484,24 @@ public final class RedlockDriver implements LockDriver {
         }
         for (RedlockNode n : nodes) {
             CompletableFuture<Long> f = run(n, RedlockScripts.ACQUIRE, acq.keys, at.value, acq.lease, retention, at.floor);
-            f.whenComplete((r, err) -> onNodeAnswer(at, n.index, r, err));
+            CompletableFuture<?> counted = f.whenComplete((r, err) -> onNodeAnswer(at, n.index, r, err));
+            synchronized (at) {
+                at.calls[n.index] = counted;
+            }
         }
     }
 
     private void onNodeAnswer(Attempt at, int i, Long r, Throwable err) {
         boolean ready;
         synchronized (at) {
+            if (err == null) {
+                at.acq.lastAnswer.set(i, clock.nanoTime());
+            }
             if (at.decided) {
+                if (err == null && at.state[i] == PENDING && at.answer[i] == null) {
+                    // slow, not unreachable (its SET was undone after it, in order)
+                    at.answer[i] = (r > 0 ? "granted" : "taken") + " (after the attempt's deadline)";
+                }
                 return;
             }
             if (err != null) {
@@ -574,7 +606,8 @@ public final class RedlockDriver implements LockDriver {
                 done[0] = true;
             }
             fail.run();
-        }, Math.max(0, Math.min(options.nodeTimeout().toNanos(), validityLeft(at))), TimeUnit.NANOSECONDS);
+        }, Math.max(0, Math.min(options.nodeTimeoutNanos(at.acq.request.leaseMillis()), validityLeft(at))),
+                TimeUnit.NANOSECONDS);
         for (int i : targets) {
             CompletableFuture<Long> f = run(nodes.get(i), RedlockScripts.RAISE_FENCE, new String[] {at.acq.keys[1]},
                     tokenText, retention);
@@ -664,18 +697,9 @@ public final class RedlockDriver implements LockDriver {
                 }
             }
         }
-        boolean unavailable = why != null || (failed > 0 && granted + taken + silent < quorum);
         long remaining = acq.request.remainingNanos();
         if (remaining == 0) {
-            leave(acq);
-            if (unavailable) {
-                String reason = why != null ? why : "fewer than a majority of the nodes could be asked";
-                acq.future.completeExceptionally(new BackendUnavailableException("redlock could not acquire lock '"
-                        + acq.request.name() + "' on a majority (" + quorum + " of " + nodes.size() + " nodes) of "
-                        + describe + ": " + reason + "; last answers: " + at.summary(), null));
-            } else {
-                acq.future.complete(null);
-            }
+            finish(at, why);
             return;
         }
         long park;
@@ -698,6 +722,72 @@ public final class RedlockDriver implements LockDriver {
         } else {
             parkWaiter(acq, park);
         }
+    }
+
+    /**
+     * Ends a wait whose last attempt failed. "Not acquired" ({@code false} from {@code tryLock})
+     * unless a majority of the nodes is unreachable: only then a
+     * {@link BackendUnavailableException} naming every node. A node is reachable if it answered
+     * any attempt of this acquire without an error ("taken" counts, and so does an answer after
+     * an attempt's deadline) within the last {@code max(nodeTimeout, 1 s)} (at most the command
+     * timeout). When that is not yet a majority and the acquire began less than that ago (a
+     * zero or short wait), the nodes still silent in the last attempt get until then to answer.
+     * So a zero-wait try on slow (loaded) nodes says no rather than throwing, while a majority
+     * down or stalled still throws — at most that long after the acquire began, or at the
+     * end of a longer wait.
+     */
+    private void finish(Attempt at, String why) {
+        Acquisition acq = at.acq;
+        long lateWindow = acq.startNanos + unreachableNanos - clock.nanoTime();
+        List<CompletableFuture<?>> silent = new ArrayList<>();
+        if (lateWindow > 0 && reachable(acq) < quorum) {
+            synchronized (at) {
+                for (int i = 0; i < at.state.length; i++) {
+                    if (at.state[i] == PENDING && at.calls[i] != null && !at.calls[i].isDone()) {
+                        silent.add(at.calls[i]);
+                    }
+                }
+            }
+        }
+        if (silent.isEmpty()) {
+            verdict(at, why);
+            return;
+        }
+        CompletableFuture.allOf(silent.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+                .completeOnTimeout(null, lateWindow, TimeUnit.NANOSECONDS)
+                .whenComplete((v, e) -> verdict(at, why));
+    }
+
+    private void verdict(Attempt at, String why) {
+        Acquisition acq = at.acq;
+        leave(acq);
+        boolean unavailable = reachable(acq) < quorum;
+        if (unavailable) {
+            acq.future.completeExceptionally(new BackendUnavailableException("redlock could not acquire lock '"
+                    + acq.request.name() + "' on a majority (" + quorum + " of " + nodes.size() + " nodes) of "
+                    + describe + ": fewer than a majority of the nodes could be reached; last answers: " + at.summary(),
+                    null));
+        } else {
+            if (log.isDebugEnabled()) {
+                log.debug("redlock did not acquire lock '{}' within its wait{}; last answers: {}", acq.request.name(),
+                        why != null ? " (" + why + ")" : "", at.summary());
+            }
+            acq.future.complete(null);
+        }
+    }
+
+    /** Nodes that answered an attempt of {@code acq} without an error within the last {@link #unreachableNanos}. */
+    private int reachable(Acquisition acq) {
+        long now = clock.nanoTime();
+        long window = unreachableNanos;
+        int r = 0;
+        for (int i = 0; i < acq.lastAnswer.length(); i++) {
+            long t = acq.lastAnswer.get(i);
+            if (t != Long.MIN_VALUE && now - t <= window) {
+                r++;
+            }
+        }
+        return r;
     }
 
     private long jitter() {
@@ -748,21 +838,21 @@ public final class RedlockDriver implements LockDriver {
             acq.room = room;
         }
         if (created) {
-            room.ready = subscribeAll(room.channel);
+            room.ready = subscribeAll(room.channel, options.nodeTimeoutNanos(acq.request.leaseMillis()));
         }
         synchronized (rooms) {
             return room.ready != null ? room.ready : CompletableFuture.completedFuture(null);
         }
     }
 
-    private CompletableFuture<Void> subscribeAll(String channel) {
+    private CompletableFuture<Void> subscribeAll(String channel, long timeoutNanos) {
         List<CompletableFuture<?>> subs = new ArrayList<>();
         for (RedlockNode n : nodes) {
             subs.add(n.pubsub(this::onMessage).thenCompose(c -> c.async().subscribe(channel).toCompletableFuture()));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(subs.stream()
                 .map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new));
-        return all.completeOnTimeout(null, options.nodeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        return all.completeOnTimeout(null, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void unsubscribeAll(String channel) {

@@ -180,6 +180,38 @@ class RedisWaitingIT {
     }
 
     @Test
+    void aWaiterThatGotTheLockKeepsItsSubscriptionBrieflyForItsNextWait() throws Exception {
+        String name = "linger:" + tag;
+        Mutex a = client("linger-a", Duration.ofSeconds(30)).mutex(name);
+        Mutex b = client("linger-b", Duration.ofSeconds(30)).mutex(name);
+        ExecutorService bThread = Executors.newSingleThreadExecutor();
+        try {
+            long subscribes = RedisAdmin.calls(redis, "subscribe");
+            int rounds = 5;
+            for (int i = 0; i < rounds; i++) {
+                a.lock();
+                long scripts = RedisAdmin.scriptCalls(redis);
+                Future<?> waiter = bThread.submit(() -> {
+                    b.lock(); // waits: a holds it
+                    b.unlock();
+                });
+                // b's first attempt has failed: b is a waiter now.
+                await().atMost(Duration.ofSeconds(10)).until(() -> RedisAdmin.scriptCalls(redis) > scripts);
+                a.unlock();
+                waiter.get(20, TimeUnit.SECONDS);
+            }
+            // Without the linger every round subscribes anew; with it, a round that starts within
+            // the linger of the last one reuses the live subscription.
+            assertThat(RedisAdmin.calls(redis, "subscribe") - subscribes).as("SUBSCRIBEs for " + rounds + " waits")
+                    .isLessThan(rounds);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> RedisAdmin.subscribers(redis, LAYOUT.channel(name)) == 0);
+        } finally {
+            bThread.shutdownNow();
+        }
+    }
+
+    @Test
     void scriptsAreReloadedAfterAScriptFlush() {
         LockClient c = client("flush", Duration.ofSeconds(30));
         Mutex m = c.mutex("flush:" + tag);

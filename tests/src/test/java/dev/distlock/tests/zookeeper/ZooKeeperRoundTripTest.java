@@ -1,6 +1,7 @@
 package dev.distlock.tests.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.distlock.LockClient;
 import dev.distlock.Mutex;
@@ -128,10 +129,105 @@ class ZooKeeperRoundTripTest {
         // Each acquire lists the children with its create; a waiter whose predecessor goes does
         // not list again and needs no watch, since the nodes were this client's. (A node whose
         // synchronous create has not returned to its thread yet still looks foreign to another
-        // waiter, which then lists or watches: rare, so the bounds below leave a little room.)
+        // waiter, which then lists or watches: rare on a quiet machine, up to a third of the
+        // acquires on a loaded one. Without the shortcut nearly every acquire would list twice
+        // and watch once, so these bounds still tell the two apart.)
         long creates = stats.creates();
-        assertThat(stats.childReads()).as("listings for %d creates", creates).isLessThanOrEqualTo(creates + creates / 5);
-        assertThat(stats.dataReads()).as("predecessor watches for %d creates", creates).isLessThanOrEqualTo(creates / 5);
+        assertThat(stats.childReads()).as("listings for %d creates", creates).isLessThanOrEqualTo(creates + creates / 2);
+        assertThat(stats.dataReads()).as("predecessor watches for %d creates", creates).isLessThanOrEqualTo(creates / 2);
+    }
+
+    @Test
+    void aWaiterBehindAReleasedHoldOfAnotherClientTakesOverWithoutListingAgain() throws Exception {
+        LockClient a = longLeaseClient(new ZkRequestStats());
+        ZkRequestStats bStats = new ZkRequestStats();
+        LockClient b = longLeaseClient(bStats);
+        ZkRequestStats cStats = new ZkRequestStats();
+        LockClient c = longLeaseClient(cStats);
+        String name = "marked";
+        Mutex held = a.mutex(name);
+        held.lock();
+        CountDownLatch bHolds = new CountDownLatch(1);
+        CountDownLatch bMayRelease = new CountDownLatch(1);
+        Thread tb = new Thread(() -> {
+            Mutex m = b.mutex(name);
+            m.lock(); // granted behind a: contended, so released with a marked release
+            bHolds.countDown();
+            try {
+                bMayRelease.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            m.unlock();
+        });
+        tb.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.admin().lockNodes(name).size() == 2);
+        CountDownLatch cHeld = new CountDownLatch(1);
+        Thread tc = new Thread(() -> {
+            Mutex m = c.mutex(name);
+            m.lock();
+            cHeld.countDown();
+            m.unlock();
+        });
+        tc.start();
+        // c listed a and b below its node and watches b
+        await().atMost(Duration.ofSeconds(10)).until(() -> cStats.dataReads() == 1);
+        held.unlock();
+        assertThat(bHolds.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(cHeld.getCount()).as("c waits while b holds").isEqualTo(1);
+        bMayRelease.countDown();
+        assertThat(cHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        tb.join(10_000);
+        tc.join(10_000);
+        assertThat(bStats.markedReleases()).as("b's release").isEqualTo(1);
+        assertThat(cStats.childReads()).as("c's listings: only the one sent with its create").isEqualTo(1);
+        assertThat(cStats.dataReads()).as("c's watches").isEqualTo(1);
+    }
+
+    @Test
+    void aWaiterBehindAWaiterThatGaveUpListsAgainAndKeepsWaiting() throws Exception {
+        LockClient a = longLeaseClient(new ZkRequestStats());
+        LockClient b = longLeaseClient(new ZkRequestStats());
+        ZkRequestStats cStats = new ZkRequestStats();
+        LockClient c = longLeaseClient(cStats);
+        String name = "gave-up";
+        Mutex held = a.mutex(name);
+        held.lock();
+        java.util.concurrent.atomic.AtomicBoolean bGot = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread tb = new Thread(() -> {
+            try {
+                bGot.set(b.mutex(name).tryLock(Duration.ofSeconds(30)));
+            } catch (InterruptedException e) {
+                bGot.set(false); // the interrupt is how the test makes b give up
+            }
+        });
+        tb.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.admin().lockNodes(name).size() == 2);
+        CountDownLatch cHeld = new CountDownLatch(1);
+        Thread tc = new Thread(() -> {
+            Mutex m = c.mutex(name);
+            m.lock();
+            cHeld.countDown();
+            m.unlock();
+        });
+        tc.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cStats.dataReads() == 1);
+        tb.interrupt(); // b deletes its node without having held: no marker
+        tb.join(10_000);
+        assertThat(bGot).isFalse();
+        // c lists again and watches a, the holder, instead of taking the lock
+        await().atMost(Duration.ofSeconds(10)).until(() -> cStats.dataReads() == 2);
+        assertThat(cStats.childReads()).isEqualTo(2);
+        assertThat(cHeld.getCount()).as("c waits while a holds").isEqualTo(1);
+        held.unlock();
+        assertThat(cHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        tc.join(10_000);
+    }
+
+    /** A client with a long watchdog lease: no renewal (which watches the held node) falls into a test. */
+    private LockClient longLeaseClient(ZkRequestStats stats) {
+        return clients.connect(zk.connectString(), ZkClients.CONFIG.toBuilder().leaseTime(Duration.ofSeconds(60))
+                .renewInterval(Duration.ofSeconds(20)).build(), ZkLockOptions.builder().stats(stats).build());
     }
 
     /** Runs {@code cycles} uncontended acquire+release of an InterProcessMutex; returns its requests. */
