@@ -412,7 +412,16 @@ final class MemoryCoordinationStore {
                 s.waiters.addLast(w);
                 armTimer(states, name, s);
                 if (w.request.waitNanos() != AcquireRequest.FOREVER) {
-                    w.future.completeOnTimeout(null, w.request.remainingNanos(), TimeUnit.NANOSECONDS);
+                    // Leave the queue first, then answer: when the caller sees the timeout, nothing is left.
+                    java.util.concurrent.ScheduledFuture<?> timeout = TIMER.schedule(() -> {
+                        synchronized (s) {
+                            if (s.waiters.remove(w)) {
+                                handOff(states, name, s);
+                            }
+                        }
+                        w.future.complete(null);
+                    }, w.request.remainingNanos(), TimeUnit.NANOSECONDS);
+                    w.future.whenComplete((g, err) -> timeout.cancel(false));
                 }
                 // Leave the queue on timeout or cancel (which may let the waiters behind in).
                 w.future.whenComplete((g, err) -> {
