@@ -28,6 +28,62 @@ public interface LockClient extends AutoCloseable {
     Mutex mutex(String name);
 
     /**
+     * Returns a handle on the read-write lock with this name: shared readers, one exclusive
+     * writer (see {@link DistributedReadWriteLock}). Handles are cheap, thread-safe and
+     * reusable. Read-write locks and mutexes live in separate name spaces.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: backends that offer it
+     * override it.
+     *
+     * @param name the lock name, as for {@link #mutex(String)}
+     * @return the handle
+     * @throws IllegalArgumentException if {@code name} is null, blank or too long
+     * @throws IllegalStateException if the client is closed
+     * @throws UnsupportedOperationException if this backend has no read-write locks
+     */
+    default DistributedReadWriteLock readWriteLock(String name) {
+        throw new UnsupportedOperationException("the " + backend() + " backend does not offer read-write locks");
+    }
+
+    /**
+     * Returns a handle on the semaphore with this name and number of permits, whose permits are
+     * held under leases (see {@link DistributedSemaphore}). Every user of one name must give
+     * the same number of permits.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: backends that offer it
+     * override it.
+     *
+     * @param name the semaphore name, as for {@link #mutex(String)}
+     * @param permits how many permits may be held at once, from 1 to 1,000,000
+     * @return the handle
+     * @throws IllegalArgumentException if {@code name} is null, blank or too long, or
+     *         {@code permits} is out of range
+     * @throws IllegalStateException if the client is closed
+     * @throws UnsupportedOperationException if this backend has no semaphores
+     */
+    default DistributedSemaphore semaphore(String name, int permits) {
+        throw new UnsupportedOperationException("the " + backend() + " backend does not offer semaphores");
+    }
+
+    /**
+     * Returns a new participant in the leader election of {@code group}; it competes once it
+     * {@linkplain LeaderElection#join() joins} (see {@link LeaderElection}). Close it when done.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: backends that offer it
+     * override it.
+     *
+     * @param group the group name, as a lock name, at most {@link #MAX_NAME_LENGTH} - 64
+     *        characters
+     * @return the participant, not yet joined
+     * @throws IllegalArgumentException if {@code group} is null, blank or too long
+     * @throws IllegalStateException if the client is closed
+     * @throws UnsupportedOperationException if this backend has no leader election
+     */
+    default LeaderElection leaderElection(String group) {
+        throw new UnsupportedOperationException("the " + backend() + " backend does not offer leader election");
+    }
+
+    /**
      * Returns the backend's name: {@code redis}, {@code redlock}, {@code zookeeper} or
      * {@code memory}.
      *

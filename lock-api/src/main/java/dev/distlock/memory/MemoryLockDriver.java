@@ -4,10 +4,15 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
 import dev.distlock.spi.LockDriver;
+import dev.distlock.spi.ReadWriteLockDriver;
+import dev.distlock.spi.SemaphoreDriver;
 import java.util.concurrent.CompletableFuture;
 
-/** A {@link LockDriver} over a {@link MemoryLockStore}. Thread-safe. */
-final class MemoryLockDriver implements LockDriver {
+/**
+ * A {@link LockDriver} over a {@link MemoryLockStore}; its read-write locks and semaphores are
+ * served by the store's {@link MemoryCoordinationStore}. Thread-safe.
+ */
+final class MemoryLockDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver {
     private final MemoryLockStore store;
 
     MemoryLockDriver(MemoryLockStore store) {
@@ -32,6 +37,46 @@ final class MemoryLockDriver implements LockDriver {
     @Override
     public CompletableFuture<Boolean> isLocked(String name) {
         return store.isLocked(name);
+    }
+
+    @Override
+    public CompletableFuture<Grant> acquire(Mode mode, AcquireRequest request) {
+        return store.coordination().acquire(mode, request);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renew(Mode mode, HeldLock lock) {
+        return store.coordination().renew(mode, lock);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> release(Mode mode, HeldLock lock) {
+        return store.coordination().release(mode, lock);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isLocked(Mode mode, String name) {
+        return store.coordination().isLocked(mode, name);
+    }
+
+    @Override
+    public CompletableFuture<Grant> acquirePermits(AcquireRequest request, int permits, int limit) {
+        return store.coordination().acquirePermits(request, permits, limit);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewPermits(HeldLock lease) {
+        return store.coordination().renewPermits(lease);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releasePermits(HeldLock lease, int permits) {
+        return store.coordination().releasePermits(lease, permits);
+    }
+
+    @Override
+    public CompletableFuture<Integer> availablePermits(String name, int limit) {
+        return store.coordination().availablePermits(name, limit);
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class MemoryLockStore {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
     private final AtomicLong acquireRequests = new AtomicLong();
+    /** The read-write locks and semaphores of this store. */
+    private final MemoryCoordinationStore coordination;
 
     private static final class Waiter {
         final AcquireRequest request;
@@ -66,6 +68,21 @@ public final class MemoryLockStore {
         this.name = name;
         this.clock = clock;
         clock.onJump(this::expireDue);
+        this.coordination = new MemoryCoordinationStore(clock);
+    }
+
+    MemoryCoordinationStore coordination() {
+        return coordination;
+    }
+
+    /**
+     * Returns how many acquirers are queued for the read-write lock or semaphore {@code name}.
+     *
+     * @param name the read-write lock's or semaphore's name
+     * @return the number of waiters
+     */
+    public int coordinationWaiters(String name) {
+        return coordination.waiters(name);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.distlock.spi;
 
 import dev.distlock.LockClient;
 import dev.distlock.LockConfig;
-import dev.distlock.internal.StandardLockClient;
+import dev.distlock.internal.CoordinatingLockClient;
 
 /**
  * Makes a {@link LockClient} around a {@link LockDriver}: the shared front that every backend
@@ -17,6 +17,10 @@ public final class LockDrivers {
     /**
      * Makes a client that serves the whole {@link LockClient} contract with {@code driver}.
      * The client calls {@link LockDriver#start(DriverContext)} before returning.
+     *
+     * <p>Leader election works on every driver (it is a recipe over the mutex). Read-write locks
+     * and semaphores work when {@code driver} also implements {@link ReadWriteLockDriver} or
+     * {@link SemaphoreDriver}; otherwise they throw {@link UnsupportedOperationException}.
      *
      * @param backend the backend name reported by {@link LockClient#backend()}
      * @param config the settings
@@ -34,6 +38,6 @@ public final class LockDrivers {
         if (driver == null) {
             throw new IllegalArgumentException("driver must not be null");
         }
-        return new StandardLockClient(backend, config, driver);
+        return new CoordinatingLockClient(backend, config, driver);
     }
 }

@@ -74,7 +74,9 @@ public final class RedisLocks {
             throw e;
         }
         try {
-            return LockDrivers.newClient(endpoint.backend(), config, driver);
+            // Read-write locks and semaphores sit in front of the mutex driver (issue 10).
+            return LockDrivers.newClient(endpoint.backend(), config,
+                    new dev.distlock.redis.internal.RedisCoordinationDriver(driver, store));
         } catch (RuntimeException e) {
             driver.close();
             throw e;

@@ -135,7 +135,8 @@ public final class ZooKeeperLocks {
         }
         ZkLockDriver driver = new ZkLockDriver(curator, root, merged, config, auth);
         try {
-            return LockDrivers.newClient(BACKEND, config, driver);
+            // Read-write locks and semaphores sit in front of the mutex driver (issue 10).
+            return LockDrivers.newClient(BACKEND, config, new ZkCoordinationDriver(driver, curator, root));
         } catch (RuntimeException e) {
             driver.close();
             throw e;

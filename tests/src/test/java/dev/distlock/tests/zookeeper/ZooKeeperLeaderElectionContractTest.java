@@ -1,0 +1,39 @@
+package dev.distlock.tests.zookeeper;
+
+import dev.distlock.LockClient;
+import dev.distlock.LockClients;
+import dev.distlock.LockConfig;
+import dev.distlock.embedded.EmbeddedZooKeeper;
+import dev.distlock.tests.contract.LeaderElectionContract;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The leader election contract on the ZooKeeper backend (the mutex recipe), one embedded server. */
+class ZooKeeperLeaderElectionContractTest extends LeaderElectionContract {
+    private static EmbeddedZooKeeper zk;
+    private final String namespace = "/election-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void startServer() {
+        zk = EmbeddedZooKeeper.standalone().start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    @Override
+    protected LockClient newClient(LockConfig config) {
+        return LockClients.connect("zk://" + zk.connectString() + namespace, config);
+    }
+
+    /** Elections leave nothing but mutex nodes, which the mutex contract checks. */
+    @Override
+    protected int leftovers(String name) {
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.distlock.tests.zookeeper;
+
+import dev.distlock.LockClient;
+import dev.distlock.LockClients;
+import dev.distlock.LockConfig;
+import dev.distlock.embedded.EmbeddedZooKeeper;
+import dev.distlock.tests.contract.ReadWriteLockContract;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The ReadWriteLock contract on the ZooKeeper backend, one embedded server. */
+class ZooKeeperReadWriteLockContractTest extends ReadWriteLockContract {
+    private static EmbeddedZooKeeper zk;
+    private final String namespace = "/coord-" + UUID.randomUUID().toString().substring(0, 8);
+    private ZkCoordinationNodes nodes;
+
+    @BeforeAll
+    static void startServer() {
+        zk = EmbeddedZooKeeper.standalone().start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    @AfterEach
+    void closeNodes() {
+        if (nodes != null) {
+            nodes.close();
+            nodes = null;
+        }
+    }
+
+    @Override
+    protected LockClient newClient(LockConfig config) {
+        return LockClients.connect("zk://" + zk.connectString() + namespace, config);
+    }
+
+    /** Nodes of waiters under the name's read-write lock and semaphore parents. */
+    @Override
+    protected int leftovers(String name) {
+        if (nodes == null) {
+            nodes = new ZkCoordinationNodes(zk.connectString(), namespace);
+        }
+        return nodes.waiters(name);
+    }
+}
