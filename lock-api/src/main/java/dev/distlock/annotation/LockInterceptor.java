@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: a {@code LockPlan} per (method, target class) is built on first use and cached; it
  * holds the parsed key expressions, the parsed times, the resolved client and fallback, and the
- * value SKIP returns. A call evaluates the keys, sorts the locks by name, takes them in that order
+ * value SKIP returns. A call evaluates the keys, sorts the locks by name, client and mode (see
+ * {@link DistributedLock}), takes them in that order
  * ({@code tryLock}; {@code acquire} when a lease loss must interrupt the thread), runs the method,
  * and unlocks in reverse order. A lock not taken in time releases those already taken and then
  * applies {@link OnFailure}; an interrupted wait throws {@link LockInterruptedException}; a store
