@@ -4,38 +4,24 @@ import dev.distlock.LockClient;
 import dev.distlock.LockClients;
 import dev.distlock.LockConfig;
 import dev.distlock.embedded.EmbeddedRedisServer;
+import dev.distlock.embedded.EmbeddedStore;
+import dev.distlock.embedded.EmbeddedStoreExtension;
 import dev.distlock.tests.contract.SemaphoreContract;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Semaphore contract on the in-process {@link EmbeddedRedisServer}. */
+@ExtendWith(EmbeddedStoreExtension.class)
 class EmbeddedRedisSemaphoreContractTest extends SemaphoreContract {
-    private static EmbeddedRedisServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = EmbeddedRedisServer.builder().port(0).build().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @EmbeddedStore
+    static EmbeddedRedisServer server;
 
     @Override
     protected LockClient newClient(LockConfig config) {
         return LockClients.connect(server.uri(), config);
     }
 
-    /** Subscribers of the name's read-write and semaphore wake-up channels. */
     @Override
     protected int leftovers(String name) {
-        String key = RedisContractSupport.LAYOUT.lockKey(name);
-        List<?> reply = (List<?>) MiniResp.call(server.host(), server.port(), "PUBSUB", "NUMSUB", key + ":rw:wake",
-                key + ":sem:wake");
-        return ((Number) reply.get(1)).intValue() + ((Number) reply.get(3)).intValue();
+        return RedisContractSupport.coordinationSubscribers(name, args -> MiniResp.call(server.host(), server.port(), args));
     }
 }

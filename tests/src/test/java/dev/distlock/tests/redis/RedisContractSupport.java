@@ -5,6 +5,8 @@ import dev.distlock.LockClients;
 import dev.distlock.LockConfig;
 import dev.distlock.redis.RedisKeyLayout;
 import dev.distlock.tests.contract.MutexContract;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * The contract suite on a Redis topology: clients connect by URI, a lease is broken by deleting
@@ -58,5 +60,19 @@ abstract class RedisContractSupport extends MutexContract {
     static long numsub(Object reply) {
         java.util.List<?> list = (java.util.List<?>) reply;
         return ((Number) list.get(1)).longValue();
+    }
+
+    /**
+     * Counts the subscribers of {@code name}'s read-write and semaphore wake-up channels: what a
+     * coordination primitive must not leave behind.
+     *
+     * @param name the primitive's name
+     * @param call runs one command on the server and returns its reply
+     * @return the number of subscriptions
+     */
+    static int coordinationSubscribers(String name, Function<String[], Object> call) {
+        String key = LAYOUT.lockKey(name);
+        List<?> reply = (List<?>) call.apply(new String[] {"PUBSUB", "NUMSUB", key + ":rw:wake", key + ":sem:wake"});
+        return ((Number) reply.get(1)).intValue() + ((Number) reply.get(3)).intValue();
     }
 }
