@@ -62,6 +62,8 @@ final class Conn extends Client {
     /** Set while this client waits for a script (its own EVAL, or WATCH during a busy script). */
     boolean waitingForLoan;
     long lastReplyDeadline;
+    /** Replies scheduled by the latency fault and not yet written (event loop only). */
+    int delayedWrites;
     final String addr;
     final String laddr;
 
@@ -121,14 +123,20 @@ final class Conn extends Client {
         long delay = core.latencyNanos();
         long now = System.nanoTime();
         // Replies still held back by an earlier latency keep their order: a reply sent after the
-        // latency was lowered (or removed) must not overtake them.
-        boolean behind = lastReplyDeadline != 0 && lastReplyDeadline - now > 0;
+        // latency was lowered (or removed) must not overtake them — not even once their deadline
+        // has passed but a busy event loop has not yet run their write.
+        boolean behind = delayedWrites > 0;
         if ((delay > 0 || behind) && b != null) {
-            long when = delay > 0 && (!behind || now + delay - lastReplyDeadline > 0) ? now + delay : lastReplyDeadline;
+            long when = now + delay;
+            if (behind && lastReplyDeadline - when > 0) {
+                when = lastReplyDeadline; // equal deadlines run in the order they were scheduled
+            }
             lastReplyDeadline = when;
             ByteBuf data = b;
             boolean close = closeAfterFlush;
+            delayedWrites++;
             ch.eventLoop().schedule(() -> {
+                delayedWrites--;
                 if (close) {
                     ch.writeAndFlush(data).addListener(ChannelFutureListener.CLOSE);
                 } else {
