@@ -41,10 +41,20 @@ import java.lang.annotation.Target;
  * a non-empty lease is fixed and never renewed. A malformed or out-of-range value fails when the
  * method is wrapped.
  *
+ * <h2>Modes</h2>
+ * {@link #mode()} chooses the lock taken under the key: the key's mutex
+ * ({@link LockMode#EXCLUSIVE}, the default), or the read or write side of the key's read-write
+ * lock ({@link LockMode#READ}, {@link LockMode#WRITE}), so that readers of a key run together
+ * and a writer runs alone. Waits, leases, failure and lease-loss policies work the same in every
+ * mode. A client whose backend has no read-write locks fails at the first call of a
+ * {@code READ} or {@code WRITE} method with an {@link UnsupportedOperationException} naming the
+ * method, the key and the backend.
+ *
  * <h2>Several locks</h2>
  * The annotation is repeatable. All locks of a call are taken in a stable order, sorted by lock
- * name (then client name), so that two methods locking the same names cannot deadlock; they are
- * released in the reverse order. If one cannot be taken, those already taken are released before
+ * name, then client name, then mode ({@code WRITE} before {@code READ}, so that a write and a
+ * read of one key are a downgrade, never an upgrade; then {@code EXCLUSIVE}), so that two
+ * methods locking the same names cannot deadlock; they are released in the reverse order. If one cannot be taken, those already taken are released before
  * the {@link #onFailure()} of the annotation that failed applies.
  *
  * <h2>Failures</h2>
@@ -120,4 +130,12 @@ public @interface DistributedLock {
      * @return the lease-loss policy; {@link OnLeaseLost#THROW_AFTER} by default
      */
     OnLeaseLost onLeaseLost() default OnLeaseLost.THROW_AFTER;
+
+    /**
+     * Which lock to take under the key: the mutex ({@link LockMode#EXCLUSIVE}, the default), or
+     * the read or write side of the key's read-write lock.
+     *
+     * @return the lock mode
+     */
+    LockMode mode() default LockMode.EXCLUSIVE;
 }

@@ -1,6 +1,7 @@
 package dev.distlock.annotation;
 
 import dev.distlock.BackendUnavailableException;
+import dev.distlock.DistributedReadWriteLock;
 import dev.distlock.LeaseLostEvent;
 import dev.distlock.LeaseLostListener;
 import dev.distlock.Lease;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: a {@code LockPlan} per (method, target class) is built on first use and cached; it
  * holds the parsed key expressions, the parsed times, the resolved client and fallback, and the
- * value SKIP returns. A call evaluates the keys, sorts the locks by name, takes them in that order
+ * value SKIP returns. A call evaluates the keys, sorts the locks by name, client and mode (see
+ * {@link DistributedLock}), takes them in that order
  * ({@code tryLock}; {@code acquire} when a lease loss must interrupt the thread), runs the method,
  * and unlocks in reverse order. A lock not taken in time releases those already taken and then
  * applies {@link OnFailure}; an interrupted wait throws {@link LockInterruptedException}; a store
@@ -256,7 +258,7 @@ public final class LockInterceptor {
         for (int i = 0; i < n; i++) {
             names[i] = specs[i].key.evaluate(target, args);
             try {
-                mutexes[i] = specs[i].client.mutex(names[i]);
+                mutexes[i] = handle(plan, specs[i], names[i]);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(specs[i].key.prefix() + "gave an invalid lock name: "
                         + e.getMessage(), e);
@@ -375,7 +377,39 @@ public final class LockInterceptor {
 
     private static int compare(LockSpec[] specs, String[] names, int a, int b) {
         int c = names[a].compareTo(names[b]);
-        return c != 0 ? c : specs[a].clientName.compareTo(specs[b].clientName);
+        if (c == 0) {
+            c = specs[a].clientName.compareTo(specs[b].clientName);
+        }
+        return c != 0 ? c : Integer.compare(rank(specs[a].mode), rank(specs[b].mode));
+    }
+
+    /** Write before read: on one key that is a downgrade, while read then write would be a refused upgrade. */
+    private static int rank(LockMode mode) {
+        switch (mode) {
+            case WRITE:
+                return 0;
+            case READ:
+                return 1;
+            default:
+                return 2;
+        }
+    }
+
+    /** The lock a spec takes under {@code name}: the mutex, or a side of the read-write lock. */
+    private static Mutex handle(LockPlan plan, LockSpec spec, String name) {
+        if (spec.mode == LockMode.EXCLUSIVE) {
+            return spec.client.mutex(name);
+        }
+        DistributedReadWriteLock rw;
+        try {
+            rw = spec.client.readWriteLock(name);
+        } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException("@DistributedLock(mode = " + spec.mode + ") on " + plan.where
+                    + ": key '" + name + "' needs a read-write lock, but the " + spec.client.backend()
+                    + " backend of client " + (spec.clientName.isEmpty() ? "(default)" : "'" + spec.clientName + "'")
+                    + " does not offer read-write locks; use mode = EXCLUSIVE or another backend", e);
+        }
+        return spec.mode == LockMode.READ ? rw.readLock() : rw.writeLock();
     }
 
     private static void release(Mutex mutex, Lease lease) {
@@ -536,7 +570,11 @@ public final class LockInterceptor {
             throw new IllegalArgumentException(at + "fallback '" + fallbackName
                     + "' is given but onFailure is " + onFailure + "; set onFailure = OnFailure.FALLBACK");
         }
-        return new LockSpec(key, wait, waitText, lease, clientName, client, onFailure, fallback, onLeaseLost);
+        LockMode mode = lock.mode();
+        if (mode == null) {
+            throw new IllegalArgumentException(at + "mode must not be null");
+        }
+        return new LockSpec(key, wait, waitText, lease, clientName, client, onFailure, fallback, onLeaseLost, mode);
     }
 
     private String resolve(String at, String attribute, String text) {

@@ -22,9 +22,10 @@ final class LockSpec {
     /** The fallback method, accessible, or null. */
     final Method fallback;
     final OnLeaseLost onLeaseLost;
+    final LockMode mode;
 
     LockSpec(KeyExpression key, Duration wait, String waitText, Duration lease, String clientName, LockClient client,
-            OnFailure onFailure, Method fallback, OnLeaseLost onLeaseLost) {
+            OnFailure onFailure, Method fallback, OnLeaseLost onLeaseLost, LockMode mode) {
         this.key = key;
         this.wait = wait;
         this.waitText = waitText;
@@ -34,5 +35,6 @@ final class LockSpec {
         this.onFailure = onFailure;
         this.fallback = fallback;
         this.onLeaseLost = onLeaseLost;
+        this.mode = mode;
     }
 }
