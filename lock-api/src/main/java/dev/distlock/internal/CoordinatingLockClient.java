@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *     ({@link MutexLeaderElection}): it is as sound as the backend's mutex.</li>
  * </ul>
  *
- * <p>Local hold names of these primitives (seen by {@link LockListener}s and in
- * {@link dev.distlock.LeaseLostEvent#lockName()}) are the primitive's name followed by
- * {@code U+001F} and {@code r} (read), {@code w} (write), {@code p<n>} (a permit lease) or
- * {@code election}.
+ * <p>The front keeps the holds of these primitives under the primitive's own name and a
+ * {@link HoldKind} (read, write, a permit lease, election), apart from any mutex of the same name;
+ * {@link LockListener}s and {@link dev.distlock.LeaseLostEvent#lockName()} see the primitive's
+ * name (the group's, for an election). An election's mutex lives on the store under the group's
+ * name plus {@code U+001F election}.
  *
  * <p>Not part of the API. Thread-safe.
  */

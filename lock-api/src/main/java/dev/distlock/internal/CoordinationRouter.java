@@ -12,9 +12,7 @@ import dev.distlock.spi.SemaphoreDriver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link LockDriver} in front of a backend driver that also serves read-write locks or
@@ -22,29 +20,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * and permit leases as it keeps mutex holds (re-entry, the one watchdog, loss reporting,
  * interrupts), and sends their remote operations to the right SPI.
  *
- * <p>How: such a hold lives in the front under a <em>local name</em>, the primitive's name plus
- * {@link #SEP} and a suffix ({@code r}, {@code w}, {@code p<lease number>}), so that read and
- * write holds of one thread are distinct holds. Before asking the front to acquire a local name,
- * the caller registers an {@link Intent} for (local name, owner id); {@link #acquire} finds it and
- * sends the request, with the real name, to the backend's {@link ReadWriteLockDriver} or
+ * <p>How: the front keeps such a hold under the primitive's own name and a {@link HoldKind}
+ * (read, write, or one permit lease), so that the read and write holds of one thread and a mutex
+ * of the same name are distinct holds; no name is ever suffixed or parsed. The primitive sends the
+ * hold's first acquire through {@link #acquire(AcquireRequest, Intent)} with an {@link Intent},
+ * which goes, with the store owner id, to the backend's {@link ReadWriteLockDriver} or
  * {@link SemaphoreDriver}; the grant it returns carries a {@link Handle}, by which
- * {@link #renew}, {@link #release} and {@link #renewAll} recognise the hold later. Requests
- * without an intent (every mutex) go straight to the backend driver, after one look at whether
- * the name contains {@link #SEP}.
+ * {@link #renew}, {@link #release} and {@link #renewAll} recognise the hold later. Plain
+ * {@link #acquire(AcquireRequest)} (every mutex) goes straight to the backend driver.
  *
  * <p>Thread-safe.
  */
 final class CoordinationRouter implements LockDriver {
-    /** Separates a primitive's name from the suffix of its local hold name (ASCII unit separator). */
-    static final char SEP = '\u001F';
-
-    /** What a local hold stands for. */
+    /** What a coordination hold stands for on the store. */
     enum Kind {
         READ, WRITE, PERMITS
     }
 
     /**
-     * What an acquire of a local name means.
+     * What the acquire of a coordination hold means.
      *
      * @param kind the primitive's side
      * @param name the primitive's real name
@@ -61,13 +55,9 @@ final class CoordinationRouter implements LockDriver {
     record Handle(Intent intent, String storeOwner, Grant inner) {
     }
 
-    private record Key(String localName, String ownerId) {
-    }
-
     private final LockDriver inner;
     private final ReadWriteLockDriver rw;
     private final SemaphoreDriver sem;
-    private final Map<Key, Intent> pending = new ConcurrentHashMap<>();
 
     CoordinationRouter(LockDriver inner) {
         this.inner = inner;
@@ -85,16 +75,6 @@ final class CoordinationRouter implements LockDriver {
 
     SemaphoreDriver semaphores() {
         return sem;
-    }
-
-    /** Announces that the front is about to acquire {@code localName} for {@code ownerId}. */
-    void expect(String localName, String ownerId, Intent intent) {
-        pending.put(new Key(localName, ownerId), intent);
-    }
-
-    /** Withdraws an announcement once the front's acquire returned. */
-    void forget(String localName, String ownerId) {
-        pending.remove(new Key(localName, ownerId));
     }
 
     /** Returns the backend's view of a coordination hold: real name, store owner, backend grant. */
@@ -134,13 +114,18 @@ final class CoordinationRouter implements LockDriver {
 
     @Override
     public CompletableFuture<Grant> acquire(AcquireRequest request) {
-        if (pending.isEmpty() || request.name().indexOf(SEP) < 0) {
-            return inner.acquire(request);
-        }
-        Intent intent = pending.get(new Key(request.name(), request.ownerId()));
-        if (intent == null) {
-            return inner.acquire(request);
-        }
+        return inner.acquire(request);
+    }
+
+    /**
+     * Acquires a coordination hold: sends {@code request} (whose name is the primitive's name) to
+     * the backend SPI that {@code intent} names, and wraps the grant in a {@link Handle}.
+     *
+     * @param request the front's request for the hold
+     * @param intent what the hold stands for
+     * @return the wrapped grant, or null if the wait ended without it
+     */
+    CompletableFuture<Grant> acquire(AcquireRequest request, Intent intent) {
         String storeOwner = request.ownerId() + intent.ownerSuffix();
         AcquireRequest real = new AcquireRequest(intent.name(), storeOwner, request.leaseMillis(),
                 request.fixedLease(), request.waitNanos(), request.startNanos());

@@ -21,7 +21,12 @@ final class Hold implements HeldLock {
     }
 
     final StandardLockClient client;
+    /** The user's name of the primitive (never suffixed). */
     final String name;
+    /** What the hold stands for; with {@link #name} and {@link #owner} it identifies the hold. */
+    final HoldKind kind;
+    /** The name the backend's mutex SPI knows the hold by ({@link HoldKind#storeName}). */
+    final String storeName;
     final Thread owner;
     final String ownerId;
     final Grant grant;
@@ -47,10 +52,12 @@ final class Hold implements HeldLock {
     /** Listeners of this hold; guarded by {@code this} together with the transition to lost. */
     private final List<LeaseLostListener> listeners = new ArrayList<>(1);
 
-    Hold(StandardLockClient client, String name, Thread owner, String ownerId, Grant grant, long leaseMillis,
+    Hold(StandardLockClient client, String name, HoldKind kind, Thread owner, String ownerId, Grant grant, long leaseMillis,
             boolean fixed) {
         this.client = client;
         this.name = name;
+        this.kind = kind;
+        this.storeName = kind.storeName(name);
         this.owner = owner;
         this.ownerId = ownerId;
         this.grant = grant;
@@ -61,7 +68,7 @@ final class Hold implements HeldLock {
 
     @Override
     public String name() {
-        return name;
+        return storeName;
     }
 
     @Override

@@ -64,7 +64,7 @@ final class LeaseView implements Lease {
                     + "' must be closed by the thread that acquired it (" + hold.owner.getName() + ")");
         }
         if (closed.compareAndSet(false, true)) {
-            hold.client.unlock(hold.name);
+            hold.client.unlock(hold.name, hold.kind);
         }
     }
 

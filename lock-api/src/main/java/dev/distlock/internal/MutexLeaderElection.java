@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leader election as a recipe over the client's {@link Mutex}: the leader is whoever holds the
- * mutex {@code group U+001F election}, with a watchdog lease; the term's token is that hold's
+ * group's election mutex (a hold of kind {@link HoldKind#ELECTION}, on the store under the name
+ * {@code group U+001F election}), with a watchdog lease; the term's token is that hold's
  * fencing token. It is therefore exactly as sound as the backend's mutex (one leader at a time
  * while leases are valid, tokens that only grow), waits as the mutex waits (pub/sub on Redis,
  * a predecessor watch on ZooKeeper), and is reported lost as a mutex hold is.
@@ -52,7 +53,7 @@ final class MutexLeaderElection implements LeaderElection {
     MutexLeaderElection(CoordinatingLockClient client, String group) {
         this.client = client;
         this.group = group;
-        this.mutex = client.mutex(group + CoordinationRouter.SEP + "election");
+        this.mutex = new StandardMutex(client.standard(), group, HoldKind.ELECTION);
     }
 
     @Override

@@ -21,7 +21,7 @@ final class SideMutex implements Mutex {
     private final CoordinatingLockClient client;
     private final StandardLockClient std;
     private final String name;
-    private final String localName;
+    private final HoldKind holdKind;
     private final CoordinationRouter.Kind kind;
     private final CoordinationRouter.Intent intent;
     /** The other side of the same lock; set once by the constructor of the read-write lock. */
@@ -32,7 +32,7 @@ final class SideMutex implements Mutex {
         this.std = client.standard();
         this.name = name;
         this.kind = kind;
-        this.localName = name + CoordinationRouter.SEP + (kind == CoordinationRouter.Kind.READ ? "r" : "w");
+        this.holdKind = kind == CoordinationRouter.Kind.READ ? HoldKind.READ : HoldKind.WRITE;
         this.intent = new CoordinationRouter.Intent(kind, name, "", 0, 0);
     }
 
@@ -42,21 +42,15 @@ final class SideMutex implements Mutex {
 
     private Hold acquire(long waitNanos, Duration lease, boolean interruptible) throws InterruptedException {
         std.ensureOpen();
-        if (std.currentHold(localName) == null) {
-            if (kind == CoordinationRouter.Kind.WRITE && std.currentHold(other.localName) != null) {
+        if (std.currentHold(name, holdKind) == null) {
+            if (kind == CoordinationRouter.Kind.WRITE && std.currentHold(name, other.holdKind) != null) {
                 throw new IllegalStateException("cannot take the write lock of '" + name
                         + "' while holding only its read lock: upgrading is not supported (two upgrading"
                         + " readers would wait for each other forever); release the read lock first");
             }
-            String owner = std.ownerId(Thread.currentThread());
-            client.router().expect(localName, owner, intent);
-            try {
-                return std.acquire(localName, waitNanos, lease, interruptible);
-            } finally {
-                client.router().forget(localName, owner);
-            }
         }
-        return std.acquire(localName, waitNanos, lease, interruptible);
+        CoordinationRouter router = client.router();
+        return std.acquire(name, holdKind, r -> router.acquire(r, intent), waitNanos, lease, interruptible);
     }
 
     @Override
@@ -138,12 +132,12 @@ final class SideMutex implements Mutex {
 
     @Override
     public void unlock() {
-        if (std.currentHold(localName) == null) {
+        if (std.currentHold(name, holdKind) == null) {
             throw new IllegalMonitorStateException("the " + side() + " lock of '" + name
                     + "' is not held by the current thread (" + Thread.currentThread().getName() + ")");
         }
         try {
-            std.unlock(localName);
+            std.unlock(name, holdKind);
         } catch (LockLostException e) {
             throw new LockLostException(name, e.reason(), e.getCause());
         }
@@ -151,13 +145,13 @@ final class SideMutex implements Mutex {
 
     @Override
     public boolean isHeldByCurrentThread() {
-        Hold h = std.currentHold(localName);
+        Hold h = std.currentHold(name, holdKind);
         return h != null && h.isValidAt(std.clock().nanoTime());
     }
 
     @Override
     public int getHoldCount() {
-        Hold h = std.currentHold(localName);
+        Hold h = std.currentHold(name, holdKind);
         return h == null ? 0 : h.count;
     }
 
@@ -172,7 +166,7 @@ final class SideMutex implements Mutex {
 
     @Override
     public long fencingToken() {
-        Hold h = std.currentHold(localName);
+        Hold h = std.currentHold(name, holdKind);
         if (h == null) {
             throw new IllegalMonitorStateException("the " + side() + " lock of '" + name
                     + "' is not held by the current thread");

@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,8 @@ public final class StandardLockClient implements LockClient, DriverContext {
     private static final Logger log = LoggerFactory.getLogger(StandardLockClient.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record HoldKey(String name, Thread owner) {
+    /** A hold's identity: the user's name, what the hold stands for, and the owner thread. */
+    private record HoldKey(String name, HoldKind kind, Thread owner) {
     }
 
     private final String backend;
@@ -194,7 +196,11 @@ public final class StandardLockClient implements LockClient, DriverContext {
     }
 
     Hold currentHold(String name) {
-        return holds.get(new HoldKey(name, Thread.currentThread()));
+        return currentHold(name, HoldKind.MUTEX);
+    }
+
+    Hold currentHold(String name, HoldKind kind) {
+        return holds.get(new HoldKey(name, kind, Thread.currentThread()));
     }
 
     /**
@@ -206,9 +212,31 @@ public final class StandardLockClient implements LockClient, DriverContext {
      * @return the hold, or null if the wait ended without the lock
      */
     Hold acquire(String name, long waitNanos, Duration lease, boolean interruptible) throws InterruptedException {
+        return acquire(name, HoldKind.MUTEX, driver::acquire, waitNanos, lease, interruptible);
+    }
+
+    /** As {@link #acquire(String, long, Duration, boolean)} for a mutex-backed hold of another kind. */
+    Hold acquire(String name, HoldKind kind, long waitNanos, Duration lease, boolean interruptible)
+            throws InterruptedException {
+        return acquire(name, kind, driver::acquire, waitNanos, lease, interruptible);
+    }
+
+    /**
+     * Takes a hold of kind {@code kind} on {@code name} for the current thread, or re-enters it.
+     *
+     * @param kind what the hold stands for (part of the hold's key)
+     * @param issuer sends the first acquire of the hold to the store (the driver's acquire for a
+     *        mutex; the router's, with the primitive's intent, for coordination holds)
+     * @param waitNanos the real-time wait, or {@link AcquireRequest#FOREVER}
+     * @param lease a fixed lease, or null for a watchdog lease
+     * @param interruptible whether an interrupt ends the wait
+     * @return the hold, or null if the wait ended without the lock
+     */
+    Hold acquire(String name, HoldKind kind, Function<AcquireRequest, CompletableFuture<Grant>> issuer,
+            long waitNanos, Duration lease, boolean interruptible) throws InterruptedException {
         ensureOpen();
         Thread me = Thread.currentThread();
-        HoldKey key = new HoldKey(name, me);
+        HoldKey key = new HoldKey(name, kind, me);
         Hold held = holds.get(key);
         if (held != null) {
             checkNotLost(held);
@@ -222,16 +250,16 @@ public final class StandardLockClient implements LockClient, DriverContext {
         long leaseMillis = fixed ? lease.toMillis() : config.leaseTime().toMillis();
         String ownerId = ownerId(me);
         long startNanos = System.nanoTime();
-        AcquireRequest request = new AcquireRequest(name, ownerId, leaseMillis, fixed, waitNanos, startNanos);
+        AcquireRequest request = new AcquireRequest(kind.storeName(name), ownerId, leaseMillis, fixed, waitNanos, startNanos);
         Grant grant;
         try {
             CompletableFuture<Grant> pending;
             try {
-                pending = driver.acquire(request);
+                pending = issuer.apply(request);
             } catch (RuntimeException e) {
                 throw translate(e, "acquire lock '" + name + "'");
             }
-            grant = awaitGrant(name, pending, waitNanos, interruptible, ownerId, leaseMillis, fixed);
+            grant = awaitGrant(name, kind, pending, waitNanos, interruptible, ownerId, leaseMillis, fixed);
         } catch (InterruptedException e) {
             fireAcquireFailed(name, AcquireFailure.INTERRUPTED, startNanos, e);
             throw e;
@@ -243,7 +271,7 @@ public final class StandardLockClient implements LockClient, DriverContext {
             fireAcquireFailed(name, AcquireFailure.TIMED_OUT, startNanos, null);
             return null;
         }
-        Hold hold = new Hold(this, name, me, ownerId, grant, leaseMillis, fixed);
+        Hold hold = new Hold(this, name, kind, me, ownerId, grant, leaseMillis, fixed);
         hold.acquiredAtNanos = System.nanoTime();
         hold.count = 1;
         hold.validUntilNanos = grant.leaseStartNanos() + hold.leaseNanos - driver.driftNanos(hold.leaseNanos);
@@ -311,7 +339,7 @@ public final class StandardLockClient implements LockClient, DriverContext {
         }
     }
 
-    private Grant awaitGrant(String name, CompletableFuture<Grant> pending, long waitNanos, boolean interruptible,
+    private Grant awaitGrant(String name, HoldKind kind, CompletableFuture<Grant> pending, long waitNanos, boolean interruptible,
             String ownerId, long leaseMillis, boolean fixed) throws InterruptedException {
         // The driver owns the deadline (it completes with null after its last attempt); this
         // bound only guards against a driver that overruns it by more than a command timeout.
@@ -329,7 +357,7 @@ public final class StandardLockClient implements LockClient, DriverContext {
                     return pending.get(Math.max(0, left), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     if (interruptible) {
-                        abandon(pending, name, ownerId, leaseMillis, fixed);
+                        abandon(pending, name, kind, ownerId, leaseMillis, fixed);
                         throw e;
                     }
                     interrupted = true;
@@ -352,7 +380,7 @@ public final class StandardLockClient implements LockClient, DriverContext {
     }
 
     /** Withdraws a pending acquire; if it was granted meanwhile, gives the lock back. */
-    private void abandon(CompletableFuture<Grant> pending, String name, String ownerId, long leaseMillis,
+    private void abandon(CompletableFuture<Grant> pending, String name, HoldKind kind, String ownerId, long leaseMillis,
             boolean fixed) {
         if (pending.cancel(false)) {
             return;
@@ -364,7 +392,7 @@ public final class StandardLockClient implements LockClient, DriverContext {
             return;
         }
         if (grant != null) {
-            Hold orphan = new Hold(this, name, Thread.currentThread(), ownerId, grant, leaseMillis, fixed);
+            Hold orphan = new Hold(this, name, kind, Thread.currentThread(), ownerId, grant, leaseMillis, fixed);
             orphan.released = true;
             driver.release(orphan).exceptionally(err -> {
                 log.warn("could not give back lock '{}' after an interrupt; its lease will run out", name, err);
@@ -375,7 +403,12 @@ public final class StandardLockClient implements LockClient, DriverContext {
 
     /** Releases one hold of the current thread on {@code name}. */
     void unlock(String name) {
-        HoldKey key = new HoldKey(name, Thread.currentThread());
+        unlock(name, HoldKind.MUTEX);
+    }
+
+    /** Releases one hold of kind {@code kind} of the current thread on {@code name}. */
+    void unlock(String name, HoldKind kind) {
+        HoldKey key = new HoldKey(name, kind, Thread.currentThread());
         Hold hold = holds.get(key);
         if (hold == null) {
             throw new IllegalMonitorStateException(
@@ -420,8 +453,12 @@ public final class StandardLockClient implements LockClient, DriverContext {
     }
 
     boolean isLocked(String name) {
+        return isLocked(name, HoldKind.MUTEX);
+    }
+
+    boolean isLocked(String name, HoldKind kind) {
         ensureOpen();
-        return Boolean.TRUE.equals(awaitCommand(driver.isLocked(name), "query lock '" + name + "'"));
+        return Boolean.TRUE.equals(awaitCommand(driver.isLocked(kind.storeName(name)), "query lock '" + name + "'"));
     }
 
     private <T> T awaitCommand(CompletableFuture<T> future, String what) {

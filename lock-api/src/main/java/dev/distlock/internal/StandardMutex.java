@@ -16,10 +16,17 @@ import java.util.concurrent.TimeUnit;
 final class StandardMutex implements Mutex {
     private final StandardLockClient client;
     private final String name;
+    private final HoldKind kind;
 
     StandardMutex(StandardLockClient client, String name) {
+        this(client, name, HoldKind.MUTEX);
+    }
+
+    /** A mutex-backed hold of another kind (an election's), kept apart from the plain mutex of {@code name}. */
+    StandardMutex(StandardLockClient client, String name, HoldKind kind) {
         this.client = client;
         this.name = name;
+        this.kind = kind;
     }
 
     @Override
@@ -30,7 +37,7 @@ final class StandardMutex implements Mutex {
     @Override
     public void lock() {
         try {
-            client.acquire(name, AcquireRequest.FOREVER, null, false);
+            client.acquire(name, kind, AcquireRequest.FOREVER, null, false);
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible acquire was interrupted", e);
         }
@@ -38,13 +45,13 @@ final class StandardMutex implements Mutex {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        client.acquire(name, AcquireRequest.FOREVER, null, true);
+        client.acquire(name, kind, AcquireRequest.FOREVER, null, true);
     }
 
     @Override
     public boolean tryLock() {
         try {
-            return client.acquire(name, 0, null, false) != null;
+            return client.acquire(name, kind, 0, null, false) != null;
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible acquire was interrupted", e);
         }
@@ -59,18 +66,18 @@ final class StandardMutex implements Mutex {
         if (nanos >= Args.FOREVER_THRESHOLD.toNanos()) {
             nanos = AcquireRequest.FOREVER;
         }
-        return client.acquire(name, nanos, null, true) != null;
+        return client.acquire(name, kind, nanos, null, true) != null;
     }
 
     @Override
     public boolean tryLock(Duration wait) throws InterruptedException {
-        return client.acquire(name, Args.waitNanos(wait), null, true) != null;
+        return client.acquire(name, kind, Args.waitNanos(wait), null, true) != null;
     }
 
     @Override
     public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
         long waitNanos = Args.waitNanos(wait);
-        return client.acquire(name, waitNanos, Args.lease(lease), true) != null;
+        return client.acquire(name, kind, waitNanos, Args.lease(lease), true) != null;
     }
 
     @Override
@@ -87,7 +94,7 @@ final class StandardMutex implements Mutex {
     private Lease acquireLease(long waitNanos, Duration lease, Duration wait) {
         Hold hold;
         try {
-            hold = client.acquire(name, waitNanos, lease, true);
+            hold = client.acquire(name, kind, waitNanos, lease, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockInterruptedException(name, e);
@@ -100,29 +107,29 @@ final class StandardMutex implements Mutex {
 
     @Override
     public void unlock() {
-        client.unlock(name);
+        client.unlock(name, kind);
     }
 
     @Override
     public boolean isHeldByCurrentThread() {
-        Hold h = client.currentHold(name);
+        Hold h = client.currentHold(name, kind);
         return h != null && h.isValidAt(client.clock().nanoTime());
     }
 
     @Override
     public int getHoldCount() {
-        Hold h = client.currentHold(name);
+        Hold h = client.currentHold(name, kind);
         return h == null ? 0 : h.count;
     }
 
     @Override
     public boolean isLocked() {
-        return client.isLocked(name);
+        return client.isLocked(name, kind);
     }
 
     @Override
     public long fencingToken() {
-        Hold h = client.currentHold(name);
+        Hold h = client.currentHold(name, kind);
         if (h == null) {
             throw new IllegalMonitorStateException("lock '" + name + "' is not held by the current thread");
         }

@@ -81,17 +81,11 @@ final class StandardSemaphore implements DistributedSemaphore {
     private PermitLease acquire(int n, long waitNanos, Duration lease) throws InterruptedException {
         std.ensureOpen();
         long number = client.nextLeaseNumber();
-        String localName = name + CoordinationRouter.SEP + "p" + number;
         CoordinationRouter.Intent intent = new CoordinationRouter.Intent(CoordinationRouter.Kind.PERMITS, name,
                 ":" + number, n, permits);
-        String owner = std.ownerId(Thread.currentThread());
-        Hold hold;
-        client.router().expect(localName, owner, intent);
-        try {
-            hold = std.acquire(localName, waitNanos, lease, true);
-        } finally {
-            client.router().forget(localName, owner);
-        }
+        CoordinationRouter router = client.router();
+        Hold hold = std.acquire(name, HoldKind.permits(number), r -> router.acquire(r, intent), waitNanos, lease,
+                true);
         if (hold == null) {
             return null;
         }

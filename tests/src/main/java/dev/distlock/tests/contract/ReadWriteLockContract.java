@@ -340,4 +340,64 @@ public abstract class ReadWriteLockContract extends CoordinationContract {
                 .hasMessageContaining("lease");
         assertThat(read.getHoldCount()).isZero();
     }
+
+    @Test
+    void aMutexWhoseNameLooksLikeAReadHoldIsIndependent() throws Exception {
+        String name = name("rw");
+        Actor other = actor("other");
+        Mutex read = a.readWriteLock(name).readLock();
+        // U+001F "r" is how read holds were once told apart inside the client: a user's mutex of
+        // that name must still be its own lock, not a re-entry of the read lock.
+        Mutex lookalike = a.mutex(name + "\u001Fr");
+        assertThat(read.tryLock(Duration.ZERO)).isTrue();
+        assertThat(lookalike.isHeldByCurrentThread()).as("the mutex while only the read lock is held").isFalse();
+        assertThat(lookalike.tryLock(Duration.ZERO)).isTrue();
+        assertThat(read.getHoldCount()).as("taking the mutex did not re-enter the read lock").isEqualTo(1);
+        assertThat(lookalike.getHoldCount()).isEqualTo(1);
+        assertThat(other.call(() -> b.mutex(name + "\u001Fr").tryLock(Duration.ZERO)))
+                .as("the mutex is held on the store").isFalse();
+        lookalike.unlock();
+        assertThat(read.isHeldByCurrentThread()).as("releasing the mutex left the read lock held").isTrue();
+        assertThat(other.call(() -> b.readWriteLock(name).writeLock().tryLock(Duration.ZERO)))
+                .as("a writer while the read lock is still held").isFalse();
+        assertThat(lookalike.tryLock(Duration.ZERO)).isTrue();
+        read.unlock();
+        assertThat(lookalike.isHeldByCurrentThread()).as("releasing the read lock left the mutex held").isTrue();
+        assertThat(other.call(() -> b.mutex(name + "\u001Fr").tryLock(Duration.ZERO)))
+                .as("the mutex is still held on the store").isFalse();
+        lookalike.unlock();
+        assertThat(other.call(() -> b.mutex(name + "\u001Fr").tryLock(Duration.ZERO))).isTrue();
+    }
+
+    @Test
+    void eventsOfReadAndWriteHoldsNameTheLock() throws Exception {
+        String name = name("rw");
+        List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.distlock.LockListener listener = new dev.distlock.LockListener() {
+            @Override
+            public void acquired(String lockName, long fencingToken, long waitNanos) {
+                names.add("acquired " + lockName);
+            }
+
+            @Override
+            public void released(String lockName, long fencingToken, long holdNanos) {
+                names.add("released " + lockName);
+            }
+        };
+        java.util.concurrent.BlockingQueue<dev.distlock.LeaseLostEvent> lost =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        a.addListener(listener);
+        a.addLeaseLostListener(lost::add);
+        Mutex write = a.readWriteLock(name).writeLock();
+        write.lock();
+        write.unlock();
+        Mutex read = a.readWriteLock(name).readLock();
+        assertThat(read.tryLock(Duration.ZERO, Duration.ofMillis(300))).isTrue();
+        assertThat(names).containsExactly("acquired " + name, "released " + name, "acquired " + name);
+        dev.distlock.LeaseLostEvent event = lost.poll(300 + tolerance().toMillis() * 2, TimeUnit.MILLISECONDS);
+        assertThat(event).as("lease-lost event of the expired read lease").isNotNull();
+        assertThat(event.lockName()).isEqualTo(name);
+        assertThatThrownBy(read::unlock).isInstanceOf(dev.distlock.LockLostException.class);
+        a.removeListener(listener);
+    }
 }
