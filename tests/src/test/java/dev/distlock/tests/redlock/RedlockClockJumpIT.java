@@ -57,6 +57,7 @@ class RedlockClockJumpIT {
         Mutex ma = client().mutex(name);
         Mutex mb = client().mutex(name);
         Lease held = ma.acquire(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> nodes.holders(name) == 3); // see below
         nodes.embedded.get(0).faults().advanceClock(Duration.ofSeconds(10));
         assertThat(nodes.lockValue(0, name)).as("node 0's copy expired by its clock").isNull();
         assertThat(mb.tryLock(Duration.ofMillis(300))).as("B with one copy gone").isFalse();
@@ -77,6 +78,9 @@ class RedlockClockJumpIT {
         Mutex mb = client().mutex(name);
         BlockingQueue<LeaseLostEvent> lost = new LinkedBlockingQueue<>();
         Lease held = ma.acquire(Duration.ofSeconds(2)).onLost(lost::add);
+        // acquire returns at a majority; the third node's SET may still be in flight, and landing
+        // after the clock jump it would keep A's quorum alive. Jump only once all three have it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> nodes.holders(name) == 3);
         nodes.embedded.get(0).faults().advanceClock(Duration.ofSeconds(10));
         nodes.embedded.get(1).faults().advanceClock(Duration.ofSeconds(10));
         // The lock is gone on a majority: another client can take it at once (the documented limit).
