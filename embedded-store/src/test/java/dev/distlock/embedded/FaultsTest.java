@@ -168,6 +168,24 @@ class FaultsTest {
     }
 
     @Test
+    void repliesQueuedBehindAHeldOneAllKeepTheirOrder() {
+        try (RawRedis a = new RawRedis(server)) {
+            server.faults().latency(Duration.ofMillis(1500));
+            a.send("INCR", "n");
+            assertThat(a.silentFor(300)).isTrue();
+            server.faults().latency(Duration.ZERO);
+            // Each INCR arrives in its own read, so each reply is queued behind the held one with
+            // the same deadline; a timer per reply could swap two of them.
+            for (int i = 0; i < 200; i++) {
+                a.send("INCR", "n");
+            }
+            for (int i = 1; i <= 201; i++) {
+                assertThat(a.read()).as("reply %d", i).isEqualTo(":" + i + "\r\n");
+            }
+        }
+    }
+
+    @Test
     void failNextFailsExactlyNCommands() {
         try (RawRedis a = new RawRedis(server)) {
             server.faults().failNext(2, "LOADING Redis is loading the dataset in memory");

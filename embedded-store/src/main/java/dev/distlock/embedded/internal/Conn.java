@@ -61,9 +61,15 @@ final class Conn extends Client {
     Block block;
     /** Set while this client waits for a script (its own EVAL, or WATCH during a busy script). */
     boolean waitingForLoan;
-    long lastReplyDeadline;
-    /** Replies scheduled by the latency fault and not yet written (event loop only). */
-    int delayedWrites;
+    /**
+     * Replies held back by the latency fault, oldest first, with non-decreasing deadlines (event
+     * loop only). One timer drains them in order: separate timers per reply could swap two replies
+     * whose deadlines are equal, because Netty recomputes each timer's deadline from its own clock read.
+     */
+    private ArrayDeque<Delayed> delayed;
+
+    private record Delayed(long deadline, ByteBuf data, boolean close) {
+    }
     final String addr;
     final String laddr;
 
@@ -121,28 +127,21 @@ final class Conn extends Client {
             b = null;
         }
         long delay = core.latencyNanos();
-        long now = System.nanoTime();
         // Replies still held back by an earlier latency keep their order: a reply sent after the
-        // latency was lowered (or removed) must not overtake them — not even once their deadline
-        // has passed but a busy event loop has not yet run their write.
-        boolean behind = delayedWrites > 0;
+        // latency was lowered (or removed) must not overtake them.
+        boolean behind = delayed != null && !delayed.isEmpty();
         if ((delay > 0 || behind) && b != null) {
-            long when = now + delay;
-            if (behind && lastReplyDeadline - when > 0) {
-                when = lastReplyDeadline; // equal deadlines run in the order they were scheduled
+            long when = System.nanoTime() + delay;
+            if (behind && delayed.peekLast().deadline() - when > 0) {
+                when = delayed.peekLast().deadline();
             }
-            lastReplyDeadline = when;
-            ByteBuf data = b;
-            boolean close = closeAfterFlush;
-            delayedWrites++;
-            ch.eventLoop().schedule(() -> {
-                delayedWrites--;
-                if (close) {
-                    ch.writeAndFlush(data).addListener(ChannelFutureListener.CLOSE);
-                } else {
-                    ch.writeAndFlush(data, ch.voidPromise());
-                }
-            }, when - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (delayed == null) {
+                delayed = new ArrayDeque<>();
+            }
+            delayed.addLast(new Delayed(when, b, closeAfterFlush));
+            if (!behind) {
+                scheduleDrain(when);
+            }
             return;
         }
         if (b != null) {
@@ -153,6 +152,29 @@ final class Conn extends Client {
             }
         } else if (closeAfterFlush) {
             ch.close();
+        }
+    }
+
+    private void scheduleDrain(long deadline) {
+        ch.eventLoop().schedule(this::drainDelayed, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Writes every held reply whose deadline has passed, in order, then waits for the next one. */
+    private void drainDelayed() {
+        long now = System.nanoTime();
+        Delayed d;
+        while ((d = delayed.peekFirst()) != null && d.deadline() - now <= 0) {
+            delayed.pollFirst();
+            if (closed) {
+                d.data().release();
+            } else if (d.close()) {
+                ch.writeAndFlush(d.data()).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.writeAndFlush(d.data(), ch.voidPromise());
+            }
+        }
+        if (d != null) {
+            scheduleDrain(d.deadline());
         }
     }
 
@@ -224,6 +246,12 @@ final class Conn extends Client {
         closeAfterFlush = true;
         if (pending != null) {
             pending.clear();
+        }
+        if (delayed != null) {
+            Delayed d;
+            while ((d = delayed.pollFirst()) != null) {
+                d.data().release();
+            }
         }
     }
 
