@@ -91,12 +91,18 @@ public final class FailureLab {
     public static List<Outcome> run(PrintStream out) throws Exception {
         out.println("Failure lab: how Redis locks are lost, on embedded servers");
         List<Outcome> outcomes = new ArrayList<>();
-        outcomes.add(failover(out, false));
-        outcomes.add(failover(out, true));
-        outcomes.add(redlockRestart(out, false));
-        outcomes.add(redlockRestart(out, true));
-        outcomes.add(splitBrain(out, false));
-        outcomes.add(splitBrain(out, true));
+        for (int i = 0; i < 6; i++) {
+            long start = System.nanoTime();
+            outcomes.add(switch (i) {
+                case 0 -> failover(out, false);
+                case 1 -> failover(out, true);
+                case 2 -> redlockRestart(out, false);
+                case 3 -> redlockRestart(out, true);
+                case 4 -> splitBrain(out, false);
+                default -> splitBrain(out, true);
+            });
+            out.printf("   (%.1f s, servers and clients included)%n", (System.nanoTime() - start) / 1e9);
+        }
         return outcomes;
     }
 
@@ -148,7 +154,7 @@ public final class FailureLab {
             out.println("   Verdict: " + verdict);
             return new Outcome(title, holders, rejected, verdict);
         } finally {
-            clients.forEach(LockClient::close);
+            clients.parallelStream().forEach(LockClient::close);
         }
     }
 
@@ -214,7 +220,7 @@ public final class FailureLab {
             out.println("   Verdict: " + verdict);
             return new Outcome(title, holders, rejected, verdict);
         } finally {
-            clients.forEach(LockClient::close);
+            clients.parallelStream().forEach(LockClient::close);
             nodes.forEach(EmbeddedRedisServer::close);
             deleteQuietly(dir);
         }
@@ -256,7 +262,7 @@ public final class FailureLab {
             out.println("   Verdict: " + verdict);
             return new Outcome(title, holders, null, verdict);
         } finally {
-            clients.forEach(LockClient::close);
+            clients.parallelStream().forEach(LockClient::close);
         }
     }
 
