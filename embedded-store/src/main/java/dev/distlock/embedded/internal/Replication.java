@@ -170,6 +170,10 @@ final class Replication {
         if (touched.isEmpty() || (core.loanOwner() != null && !core.onLoanThread())) {
             return false;
         }
+        if (replica && aof == null) { // a replica's backlog gets its primary's bytes, not ours
+            touched.clear();
+            return false;
+        }
         Frames.Sink s = sink;
         s.reset();
         int n = touched.size();

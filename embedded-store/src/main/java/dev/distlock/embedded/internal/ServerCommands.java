@@ -772,7 +772,7 @@ final class ServerCommands extends Cmds {
             }
             case "clients" -> {
                 b.append("# Clients\r\n");
-                b.append("connected_clients:").append(core.conns.size()).append("\r\n");
+                b.append("connected_clients:").append(core.conns.size() - core.repl.replicas.size()).append("\r\n");
                 b.append("cluster_connections:0\r\nmaxclients:10000\r\n");
                 b.append("blocked_clients:").append(core.blockedCount()).append("\r\n");
                 b.append("tracking_clients:0\r\nclients_in_timeout_table:").append(core.blockedCount()).append("\r\n");
