@@ -246,6 +246,30 @@ class ReplicationTest {
     }
 
     @Test
+    void afterAFailoverTheOtherReplicaResyncsPartiallyFromThePromotedOne() {
+        EmbeddedRedisServer primary = start(EmbeddedRedisServer.builder());
+        EmbeddedRedisServer a = start(EmbeddedRedisServer.builder().replicaOf(primary.host(), primary.port()));
+        EmbeddedRedisServer b = start(EmbeddedRedisServer.builder().replicaOf(primary.host(), primary.port()));
+        RawRedis p = client(primary);
+        awaitLinkUp(client(a));
+        awaitLinkUp(client(b));
+        p.call("SET", "k", "1");
+        assertThat(p.call("WAIT", "2", "5000")).isEqualTo(":2\r\n");
+
+        primary.faults().stop();
+        a.promote(); // what Sentinel does: promote one replica, point the others at it
+        b.replicaOf(a);
+        RawRedis rb = client(b);
+        awaitLinkUp(rb);
+        RawRedis ra = client(a);
+        assertThat(info(ra, "sync_partial_ok")).as("b continued a's history under the old id").isEqualTo(1);
+        assertThat(info(ra, "sync_full")).isZero();
+        ra.call("SET", "k", "2");
+        assertThat(ra.call("WAIT", "1", "5000")).isEqualTo(":1\r\n");
+        assertThat(rb.call("GET", "k")).isEqualTo(bulk("2"));
+    }
+
+    @Test
     void aReplicaReconnectsWhenItsPrimaryComesBack() {
         EmbeddedRedisServer primary = start(EmbeddedRedisServer.builder());
         EmbeddedRedisServer replica = start(EmbeddedRedisServer.builder());
