@@ -4,6 +4,7 @@ import dev.distlock.BackendUnavailableException;
 import dev.distlock.LossReason;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
+import dev.distlock.spi.ElectionDriver;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
 import dev.distlock.spi.LockDriver;
@@ -30,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ZooKeeper driver of read-write locks and semaphores, in front of the mutex's
+ * The ZooKeeper driver of read-write locks, semaphores and election terms, in front of the mutex's
  * {@link ZkLockDriver} (every mutex operation goes to it unchanged), on the same Curator session.
  *
  * <h2>What it stores</h2>
@@ -45,7 +46,11 @@ import org.slf4j.LoggerFactory;
  *     permits as data. Leases are served in sequence order: a node holds when the permits of every
  *     node up to and including it fit the limit. A waiter watches the data of the nodes below it
  *     (a delete or a partial release wakes it).</li>
+ * <li>leader election: {@code <root>/elections/<encoded group>/lease-<owner>-<seq>}, a semaphore of
+ *     one permit: the lowest node leads, the others watch the nodes below them.</li>
  * </ul>
+ * Mutexes live under {@code <root>/locks}; each primitive has a parent node of its own, so no
+ * name of one kind reaches another's nodes.
  * Fencing tokens are the node's {@code czxid}, as for the mutex.
  *
  * <h2>Leases and failures</h2>
@@ -59,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver {
+final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver, ElectionDriver {
     private static final Logger log = LoggerFactory.getLogger(ZkCoordinationDriver.class);
 
     /** A hold's node. */
@@ -70,6 +75,7 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
     private final CuratorFramework curator;
     private final String rwRoot;
     private final String semRoot;
+    private final String electionRoot;
     private final ExecutorService waiters = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "distlock-zk-coordination");
         t.setDaemon(true);
@@ -83,6 +89,7 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
         this.curator = curator;
         this.rwRoot = root + "/rwlocks/";
         this.semRoot = root + "/semaphores/";
+        this.electionRoot = root + "/elections/";
     }
 
     // ------------------------------------------------------------------ the mutex, unchanged
@@ -353,8 +360,13 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
 
     @Override
     public CompletableFuture<Grant> acquirePermits(AcquireRequest request, int permits, int limit) {
-        String parent = semRoot + ZkLockNames.encode(request.name());
-        return runWaiter("acquire permits of '" + request.name() + "'", future -> {
+        return acquireLease(semRoot, request, permits, limit, "acquire permits of '" + request.name() + "'");
+    }
+
+    private CompletableFuture<Grant> acquireLease(String root, AcquireRequest request, int permits, int limit,
+            String what) {
+        String parent = root + ZkLockNames.encode(request.name());
+        return runWaiter(what, future -> {
             long sentAt = mutex.clock.nanoTime();
             Stat stat = new Stat();
             String path = create(parent, "lease-" + request.ownerId() + "-",
@@ -392,6 +404,25 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
             }
         });
     }
+
+    // ------------------------------------------------------------------ election terms (one-permit leases)
+
+    @Override
+    public CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
+        return acquireLease(electionRoot, request, 1, 1, "compete in election '" + request.name() + "'");
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewTerm(HeldLock term) {
+        return check(term);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseTerm(HeldLock term) {
+        return delete(term);
+    }
+
+    // ------------------------------------------------------------------ semaphores (continued)
 
     @Override
     public CompletableFuture<Boolean> renewPermits(HeldLock lease) {
