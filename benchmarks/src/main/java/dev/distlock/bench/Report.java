@@ -134,7 +134,7 @@ public final class Report {
             if (cols.stream().noneMatch(c -> byContender.get(c).containsKey(s))) {
                 continue;
             }
-            md.append("| ").append(s.title()).append(" |");
+            md.append("| ").append(s.title()).append(summaryAnchors(s)).append(" |");
             for (Contender c : cols) {
                 Result r = byContender.get(c).get(s);
                 if (r == null) {
@@ -148,6 +148,16 @@ public final class Report {
             }
             md.append('\n');
         }
+    }
+
+    /** In a coordination row the columns' anchors are other recipes than the column headers say: name them. */
+    private static String summaryAnchors(Scenario s) {
+        return switch (s.kind()) {
+            case READ_WRITE, SEMAPHORE -> " (anchors: " + Contender.REDISSON.label(s) + ", " + Contender.CURATOR.label(s)
+                    + "; none for Redlock)";
+            case ELECTION -> " (anchor: " + Contender.CURATOR.label(s) + "; none for Redis and Redlock)";
+            default -> "";
+        };
     }
 
     static Map<Contender, Map<Scenario, Result>> index(List<Result> results) {
