@@ -639,6 +639,12 @@ final class Harness {
         }
         participants.forEach(p -> p.join(onGained));
         long patience = TimeUnit.SECONDS.toNanos(10);
+        // The first election (connecting, first subscriptions) is not a failover: let it happen before the windows.
+        long firstBy = System.nanoTime() + patience;
+        while (participants.stream().noneMatch(CoordinationAdapter.Participant::isLeader)
+                && System.nanoTime() - firstBy < 0) {
+            LockSupport.parkNanos(1_000_000);
+        }
         try {
             return measure(c, s, 1, counter, (id, t) -> {
                 while (phase != STOP) {
