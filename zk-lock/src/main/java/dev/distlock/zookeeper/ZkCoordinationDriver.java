@@ -11,6 +11,7 @@ import dev.distlock.spi.LockDriver;
 import dev.distlock.spi.ReadWriteLockDriver;
 import dev.distlock.spi.SemaphoreDriver;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * expires); a fixed lease is ended by the front deleting the node. A renewal checks that the
  * node still exists with this session as owner ({@code RENEWAL_REJECTED} otherwise). When Curator
  * reports the session {@code LOST}, every hold of these primitives is marked
- * {@code SESSION_LOST}. Unlike the mutex recipe, a waiter runs on a thread of its own (with
+ * {@code SESSION_LOST}. A {@code SUSPENDED} connection is handled as for locks
+ * ({@link SuspendPolicy}): holds are marked {@code SESSION_LOST} at once
+ * ({@code LOSE_AT_ONCE}) or when the grace runs out before the connection is back
+ * ({@code WAIT_FOR_RECONNECT}); their nodes are deleted when the same session reconnects. Unlike the mutex recipe, a waiter runs on a thread of its own (with
  * ZooKeeper's synchronous API) and an error ends its wait with
  * {@link BackendUnavailableException}; an interrupt or timeout deletes its node.
  *
@@ -82,6 +86,15 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
         return t;
     });
     private final ConnectionStateListener sessionWatch = this::onState;
+    private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "distlock-zk-coordination-grace");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Guarded by this: whether the connection is suspended, the grace timer, nodes to delete on reconnect. */
+    private boolean suspended;
+    private java.util.concurrent.ScheduledFuture<?> graceTask;
+    private final java.util.Set<Node> pendingDeletes = new java.util.HashSet<>();
     private volatile DriverContext context;
 
     ZkCoordinationDriver(ZkLockDriver mutex, CuratorFramework curator, String root) {
@@ -132,13 +145,105 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
     }
 
     private void onState(CuratorFramework c, ConnectionState state) {
+        switch (state) {
+            case SUSPENDED, READ_ONLY -> onSuspended();
+            case CONNECTED, RECONNECTED -> onReconnected();
+            case LOST -> {
+                synchronized (this) {
+                    cancelGrace();
+                    pendingDeletes.clear(); // their session is gone, and its nodes with it
+                }
+                loseAll(null, false);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * The connection is suspended: as for locks ({@link SuspendPolicy}), lose every hold at once,
+     * or after the grace if the connection is not back by then. A hold given up so while its
+     * session may live on has its node deleted when the same session reconnects.
+     */
+    private void onSuspended() {
+        Duration grace;
+        synchronized (this) {
+            if (suspended) {
+                return;
+            }
+            suspended = true;
+            if (mutex.options.suspendPolicy() == SuspendPolicy.LOSE_AT_ONCE) {
+                grace = null;
+            } else {
+                grace = mutex.options.suspendGrace();
+                if (grace == null) {
+                    int negotiated = 0;
+                    try {
+                        negotiated = curator.getZookeeperClient().getZooKeeper().getSessionTimeout();
+                    } catch (Exception e) {
+                        // fall back to what was asked for
+                    }
+                    grace = Duration.ofMillis((negotiated > 0 ? negotiated : mutex.options.sessionTimeout().toMillis()) / 4);
+                }
+                graceTask = timer.schedule(this::graceOver, grace.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+        loseAll(new BackendUnavailableException("the ZooKeeper connection was suspended", null), true);
+    }
+
+    private void graceOver() {
+        synchronized (this) {
+            if (!suspended || graceTask == null) {
+                return;
+            }
+            graceTask = null;
+        }
+        loseAll(new BackendUnavailableException("the ZooKeeper connection stayed suspended past the grace", null), true);
+    }
+
+    private void cancelGrace() {
+        if (graceTask != null) {
+            graceTask.cancel(false);
+            graceTask = null;
+        }
+    }
+
+    private void onReconnected() {
+        List<Node> delete;
+        synchronized (this) {
+            suspended = false;
+            cancelGrace();
+            delete = new ArrayList<>(pendingDeletes);
+            pendingDeletes.clear();
+        }
+        long session;
+        try {
+            session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return;
+        }
+        for (Node n : delete) {
+            if (n.sessionId() == session) {
+                waiters.execute(() -> deleteQuietly(n.path()));
+            }
+        }
+    }
+
+    /** Marks every hold of these primitives lost; with {@code deleteLater} their nodes go on reconnect. */
+    private void loseAll(Throwable cause, boolean deleteLater) {
         DriverContext ctx = context;
-        if (state != ConnectionState.LOST || ctx == null) {
+        if (ctx == null) {
             return;
         }
         for (HeldLock h : ctx.heldLocks()) {
-            if (h.grant().handle() instanceof Node) {
-                h.markLost(LossReason.SESSION_LOST, null);
+            if (h.grant().handle() instanceof Node n) {
+                if (deleteLater) {
+                    synchronized (this) {
+                        pendingDeletes.add(n);
+                    }
+                }
+                h.markLost(LossReason.SESSION_LOST, cause);
             }
         }
     }
@@ -483,6 +588,7 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
     @Override
     public void close() {
         curator.getConnectionStateListenable().removeListener(sessionWatch);
+        timer.shutdownNow();
         waiters.shutdownNow();
         mutex.close();
     }
