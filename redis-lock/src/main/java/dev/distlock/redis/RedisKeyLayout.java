@@ -13,11 +13,15 @@ import java.util.Objects;
  *     present only while held, expiring with the lease</td></tr>
  * <tr><td>{@code P{N}:fence}</td><td>string holding an integer</td><td>the last fencing token handed out,
  *     kept for the fence retention (default one day) after the last acquisition</td></tr>
- * <tr><td>{@code P{N}:wake}</td><td>pub/sub channel</td><td>a message on every release; waiters
- *     subscribe to it</td></tr>
+ * <tr><td>{@code P{N}:queue}</td><td>sorted set</td><td>the clients waiting for the lock (their
+ *     ids), scored by when each entry expires (server time in ms); a release wakes the first</td></tr>
+ * <tr><td>{@code P{N}:wake:<client id>}</td><td>pub/sub channel</td><td>a client's own wake-up channel
+ *     for the lock: a release publishes on it when that client is first in the queue</td></tr>
+ * <tr><td>{@code P{N}:wake}</td><td>pub/sub channel</td><td>Redlock's wake-up channel (a message on
+ *     every release)</td></tr>
  * </table>
  *
- * <p>The braces are a Redis Cluster hash tag, so both keys of a lock always sit in the same slot
+ * <p>The braces are a Redis Cluster hash tag, so all keys of a lock always sit in the same slot
  * and one script can touch them. Inside the tag the name is escaped ({@code %} as {@code %25},
  * {@code {} as {@code %7B}, {@code }} as {@code %7D}) so that no name can end the tag early and
  * two different names never share a key; names without those characters appear unchanged.
@@ -117,7 +121,32 @@ public final class RedisKeyLayout {
     }
 
     /**
-     * Returns the pub/sub channel on which releases of the lock are announced.
+     * Returns the key of the lock's queue of waiting clients.
+     *
+     * @param name the lock name
+     * @return {@code <lock key>:queue}
+     * @throws NullPointerException if {@code name} is null
+     */
+    public String queueKey(String name) {
+        return lockKey(name) + ":queue";
+    }
+
+    /**
+     * Returns one client's own wake-up channel for the lock, on which a release tells that client
+     * (when it is first in the lock's queue) to try again.
+     *
+     * @param name the lock name
+     * @param clientId the client's id
+     * @return {@code <lock key>:wake:<client id>}
+     * @throws NullPointerException if {@code name} or {@code clientId} is null
+     */
+    public String clientChannel(String name, String clientId) {
+        return channel(name) + ':' + Objects.requireNonNull(clientId, "clientId");
+    }
+
+    /**
+     * Returns the pub/sub channel on which every release of the lock is announced (Redlock's; the
+     * prefix of each client's {@link #clientChannel own channel}).
      *
      * @param name the lock name
      * @return {@code <lock key>:wake}

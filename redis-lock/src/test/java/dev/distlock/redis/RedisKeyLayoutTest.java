@@ -17,6 +17,8 @@ class RedisKeyLayoutTest {
         assertThat(layout.lockKey("orders:42")).isEqualTo("distlock:{orders:42}");
         assertThat(layout.fenceKey("orders:42")).isEqualTo("distlock:{orders:42}:fence");
         assertThat(layout.channel("orders:42")).isEqualTo("distlock:{orders:42}:wake");
+        assertThat(layout.queueKey("orders:42")).isEqualTo("distlock:{orders:42}:queue");
+        assertThat(layout.clientChannel("orders:42", "c1")).isEqualTo("distlock:{orders:42}:wake:c1");
         assertThat(RedisKeyLayout.withPrefix("").lockKey("x")).isEqualTo("{x}");
         assertThat(RedisKeyLayout.withPrefix("app:").fenceKey("x")).isEqualTo("app:{x}:fence");
     }

@@ -24,6 +24,9 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * A quick side-by-side run of distlock's ZooKeeper backend and Curator's
@@ -45,7 +48,15 @@ import org.apache.curator.test.TestingServer;
  * Options: {@code --seconds N} per measured round (default 2), {@code --warmup N} seconds
  * (default 3), {@code --rounds N} (default 6), {@code --threads N} contenders (default 4),
  * {@code --fsync} to keep ZooKeeper's transaction-log fsync on (off by default, as in
- * {@code EmbeddedZooKeeper}: with fsync the disk, not the client, sets the pace).
+ * {@code EmbeddedZooKeeper}: with fsync the disk, not the client, sets the pace), {@code --floor}
+ * to add two reference loops to the uncontended rounds: the bare ZooKeeper handle sending only
+ * the requests each recipe needs, with no lock logic ({@code create} + {@code delete}, and
+ * {@code create} + {@code getChildren} + {@code delete}). Their ratio is what the request
+ * patterns alone allow; each lock's rate next to its floor shows its own client overhead.
+ * {@code --slices N} splits each round into N slices per contender, alternating the contenders
+ * slice by slice (default 1: each contender runs its whole round at once); the round's rate is
+ * then the sum over its slices, so the two sides of a per-round ratio were measured closer
+ * together in time, which counts when the load of a shared machine swings from second to second.
  *
  * <p>Not thread-safe; a program, run once.
  */
@@ -91,6 +102,8 @@ public final class ZkQuickCompare {
         int rounds = 6;
         int threads = 4;
         boolean fsync = false;
+        boolean floor = false;
+        int slices = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -98,9 +111,15 @@ public final class ZkQuickCompare {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--fsync" -> fsync = true;
+                case "--floor" -> floor = true;
+                case "--slices" -> slices = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync)");
+                        + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync, --floor, --slices N)");
             }
+        }
+        if (slices < 1 || seconds * 1000L / slices < 100) {
+            throw new IllegalArgumentException("--slices must be at least 1 and leave slices of at least 100 ms, got "
+                    + slices + " for " + seconds + " s rounds");
         }
         // ZooKeeper and Curator log every connection at INFO; keep the output to the results.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -112,24 +131,32 @@ public final class ZkQuickCompare {
                 Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
         try (TestingServer server = new TestingServer(spec, true)) {
             String connect = "127.0.0.1:" + server.getPort();
-            System.out.printf(Locale.ROOT, "ZooKeeper %s (in process, fsync %s), %d cores, %d s rounds x %d, warm-up %d s%n",
-                    connect, fsync ? "on" : "off", Runtime.getRuntime().availableProcessors(), seconds, rounds, warmup);
-            try (Contender ours = new Distlock(connect); Contender curator = new Curator(connect)) {
+            System.out.printf(Locale.ROOT, "ZooKeeper %s (in process, fsync %s), %d cores, %d s rounds x %d (%d slice%s each), warm-up %d s%n",
+                    connect, fsync ? "on" : "off", Runtime.getRuntime().availableProcessors(), seconds, rounds, slices,
+                    slices == 1 ? "" : "s", warmup);
+            try (Contender ours = new Distlock(connect); Contender curator = new Curator(connect);
+                    Contender floor2 = floor ? new Floor(connect, false) : null;
+                    Contender floor3 = floor ? new Floor(connect, true) : null) {
                 List<Contender> both = List.of(ours, curator);
                 System.out.println();
                 System.out.println("uncontended lock+unlock, 1 thread");
-                Map<String, Double> unc = compare(both, 1, true, seconds, warmup, rounds, "u");
+                Map<String, Double> unc = compare(floor ? List.of(ours, curator, floor2, floor3) : both, 1, true,
+                        seconds, warmup, rounds, slices, "u");
                 System.out.println();
                 System.out.printf(Locale.ROOT, "contended, %d threads, one shared client (session)%n", threads);
-                Map<String, Double> shared = compare(both, threads, true, seconds, warmup, rounds, "s");
+                Map<String, Double> shared = compare(both, threads, true, seconds, warmup, rounds, slices, "s");
                 System.out.println();
                 System.out.printf(Locale.ROOT, "contended, %d threads, a client (session) per thread%n", threads);
-                Map<String, Double> perThread = compare(both, threads, false, seconds, warmup, rounds, "p");
+                Map<String, Double> perThread = compare(both, threads, false, seconds, warmup, rounds, slices, "p");
                 System.out.println();
                 System.out.println("ratio distlock / InterProcessMutex (target >= 1.5)");
                 ratio("uncontended lock+unlock/s", unc);
                 ratio("hand-offs/s, " + threads + " threads, shared client", shared);
                 ratio("hand-offs/s, " + threads + " threads, client per thread", perThread);
+                if (floor) {
+                    System.out.printf(Locale.ROOT, "  %-46s %5.2fx (median of per-round ratios: what 2 requests vs 3 allow)%n",
+                            "floor, create+delete / create+list+delete", unc.get("floorRatio"));
+                }
             }
         }
     }
@@ -146,13 +173,14 @@ public final class ZkQuickCompare {
      * (distlock / InterProcessMutex) under the key "ratio", and the median rates by name.
      */
     private static Map<String, Double> compare(List<Contender> contenders, int threads, boolean shared, int seconds,
-            int warmup, int rounds, String tag) throws Exception {
+            int warmup, int rounds, int slices, String tag) throws Exception {
         Map<String, List<Double>> rates = new ConcurrentHashMap<>();
         Map<String, List<Double>> cpu = new ConcurrentHashMap<>();
         Map<String, double[]> perOp = new ConcurrentHashMap<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> floorRatios = new ArrayList<>();
         for (Contender c : contenders) {
-            run(c, threads, shared, warmup, tag);
+            run(c, threads, shared, warmup * 1000L, tag);
         }
         for (int r = 0; r < rounds; r++) {
             List<Contender> order = new ArrayList<>(contenders);
@@ -160,20 +188,39 @@ public final class ZkQuickCompare {
                 java.util.Collections.reverse(order);
             }
             Map<String, Double> thisRound = new ConcurrentHashMap<>();
-            for (Contender c : order) {
-                long req0 = c.requests();
-                long rt0 = c.roundTrips();
-                long cpu0 = processCpuNanos();
-                long[] ops = run(c, threads, shared, seconds, tag);
-                long cpuUsed = processCpuNanos() - cpu0;
-                double rate = ops[0] * 1e9 / ops[1];
+            // per contender: ops, elapsed nanos, CPU nanos, requests, round trips
+            Map<String, long[]> sums = new ConcurrentHashMap<>();
+            for (int s = 0; s < slices; s++) {
+                if (s > 0) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Contender c : order) {
+                    long req0 = c.requests();
+                    long rt0 = c.roundTrips();
+                    long cpu0 = processCpuNanos();
+                    long[] ops = run(c, threads, shared, seconds * 1000L / slices, tag);
+                    long cpuUsed = processCpuNanos() - cpu0;
+                    long[] sum = sums.computeIfAbsent(c.name(), k -> new long[5]);
+                    sum[0] += ops[0];
+                    sum[1] += ops[1];
+                    sum[2] += cpuUsed;
+                    sum[3] += c.requests() - req0;
+                    sum[4] = rt0 < 0 ? -1 : sum[4] + c.roundTrips() - rt0;
+                }
+            }
+            for (Contender c : contenders) {
+                long[] sum = sums.get(c.name());
+                double rate = sum[0] * 1e9 / sum[1];
                 thisRound.put(c.name(), rate);
                 rates.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(rate);
-                cpu.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(cpuUsed / 1e3 / Math.max(1, ops[0]));
-                perOp.put(c.name(), new double[] {(double) (c.requests() - req0) / Math.max(1, ops[0]),
-                        rt0 < 0 ? -1 : (double) (c.roundTrips() - rt0) / Math.max(1, ops[0])});
+                cpu.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(sum[2] / 1e3 / Math.max(1, sum[0]));
+                perOp.put(c.name(), new double[] {(double) sum[3] / Math.max(1, sum[0]),
+                        sum[4] < 0 ? -1 : (double) sum[4] / Math.max(1, sum[0])});
             }
             ratios.add(thisRound.get(contenders.get(0).name()) / thisRound.get(contenders.get(1).name()));
+            if (contenders.size() >= 4) {
+                floorRatios.add(thisRound.get(contenders.get(2).name()) / thisRound.get(contenders.get(3).name()));
+            }
         }
         Map<String, Double> result = new ConcurrentHashMap<>();
         for (Contender c : contenders) {
@@ -186,6 +233,9 @@ public final class ZkQuickCompare {
                     po[1] < 0 ? "" : String.format(Locale.ROOT, ", %.2f round trips/op", po[1]));
         }
         result.put("ratio", median(ratios));
+        if (!floorRatios.isEmpty()) {
+            result.put("floorRatio", median(floorRatios));
+        }
         return result;
     }
 
@@ -205,8 +255,8 @@ public final class ZkQuickCompare {
         return 0;
     }
 
-    /** Runs {@code threads} lockers for {@code seconds}; returns {ops, elapsed nanos}. */
-    private static long[] run(Contender c, int threads, boolean shared, int seconds, String tag) throws Exception {
+    /** Runs {@code threads} lockers for {@code millis}; returns {ops, elapsed nanos}. */
+    private static long[] run(Contender c, int threads, boolean shared, long millis, String tag) throws Exception {
         String lock = "quickzk-" + tag + "-" + c.name();
         List<Locker> lockers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -237,7 +287,7 @@ public final class ZkQuickCompare {
         }
         long t0 = System.nanoTime();
         start.countDown();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds)); // the measured interval itself
+        Thread.sleep(millis); // the measured interval itself
         stop.set(true);
         for (Thread w : workers) {
             w.join(TimeUnit.SECONDS.toMillis(30));
@@ -310,6 +360,80 @@ public final class ZkQuickCompare {
         @Override
         public void close() {
             sharedClient.close();
+        }
+    }
+
+    /**
+     * A reference loop on the bare ZooKeeper handle (of a Curator client, which only keeps the
+     * connection): "lock" creates an ephemeral sequential node (and with {@code list} lists its
+     * parent, as {@code InterProcessMutex} does), "unlock" deletes it. No checks, no waiting, no
+     * re-entry: the floor of what a recipe sending these requests can cost. Only meaningful
+     * uncontended.
+     */
+    private static final class Floor implements Contender {
+        private final boolean list;
+        private final LongAdder requests = new LongAdder();
+        private final CuratorFramework client;
+
+        Floor(String connect, boolean list) throws InterruptedException {
+            this.list = list;
+            this.client = CuratorFrameworkFactory.newClient(connect, 30_000, 10_000, new ExponentialBackoffRetry(50, 3));
+            client.start();
+            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Curator could not connect to " + connect);
+            }
+        }
+
+        @Override
+        public String name() {
+            return list ? "floor c+list+d" : "floor c+d";
+        }
+
+        @Override
+        public Locker locker(String lock, boolean shared) throws Exception {
+            String parent = "/quickzk-floor/" + lock;
+            if (client.checkExists().forPath(parent) == null) {
+                client.create().creatingParentsIfNeeded().forPath(parent);
+            }
+            ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+            byte[] data = "floor".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String[] node = new String[1];
+            return new Locker() {
+                @Override
+                public void lock() throws Exception {
+                    node[0] = zk.create(parent + "/n-", data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+                    requests.increment();
+                    if (list) {
+                        zk.getChildren(parent, false);
+                        requests.increment();
+                    }
+                }
+
+                @Override
+                public void unlock() throws Exception {
+                    zk.delete(node[0], -1);
+                    requests.increment();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public long requests() {
+            return requests.sum();
+        }
+
+        @Override
+        public long roundTrips() {
+            return requests.sum();
+        }
+
+        @Override
+        public void close() {
+            client.close();
         }
     }
 

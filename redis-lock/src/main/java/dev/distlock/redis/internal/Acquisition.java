@@ -7,19 +7,23 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * One pending {@link RedisLockDriver#acquire} call: the request, its future, its keys, and
- * where it stands among the waiters of its lock. Fields after {@code channel} are guarded by
- * the {@link WaitRooms} monitor.
+ * where it stands among the waiters of its lock. Fields from {@code room} on are guarded by the
+ * {@link WaitRooms} monitor.
  */
 final class Acquisition {
     final AcquireRequest request;
     final CompletableFuture<Grant> future = new CompletableFuture<>();
-    /** The lock key and the fence key. */
+    /** The lock key, the fence key and the queue key. */
     final String[] keys;
+    /** This client's wake-up channel for the lock. */
+    final String channel;
     final String leaseMillis;
     /** Whether it has joined a room once; touched only by the attempt chain, one step at a time. */
     boolean joined;
     /** {@link System#nanoTime()} when the last attempt was sent; attempt chain only. */
     long sentNanos;
+    /** {@link RedisStore#commandConnectionDrops()} when the last attempt was sent; attempt chain only. */
+    long connectionDrops;
     /** When the current run of failed retries began ({@link System#nanoTime()}), or 0; attempt chain only. */
     long failingSinceNanos;
     /** Failed retries in the current run; attempt chain only. */
@@ -34,9 +38,10 @@ final class Acquisition {
     /** The timer of a parked waiter. */
     ScheduledFuture<?> timer;
 
-    Acquisition(AcquireRequest request, String lockKey, String fenceKey) {
+    Acquisition(AcquireRequest request, String lockKey, String fenceKey, String queueKey, String channel) {
         this.request = request;
-        this.keys = new String[] {lockKey, fenceKey};
+        this.keys = new String[] {lockKey, fenceKey, queueKey};
+        this.channel = channel;
         this.leaseMillis = Long.toString(request.leaseMillis());
     }
 
@@ -44,8 +49,12 @@ final class Acquisition {
         return keys[0];
     }
 
+    String queueKey() {
+        return keys[2];
+    }
+
     String channel() {
-        return keys[0] + RedisLockDriver.CHANNEL_SUFFIX;
+        return channel;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.distlock.redis.internal;
 import dev.distlock.BackendUnavailableException;
 import dev.distlock.LockClock;
 import dev.distlock.redis.RedisKeyLayout;
+import dev.distlock.redis.ReplicaAckException;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
 import dev.distlock.spi.Grant;
@@ -43,9 +44,13 @@ import org.slf4j.LoggerFactory;
  *     can never touch a later one.</li>
  * <li>{@code P{N}:fence} — the last fencing token of {@code N}, kept for the fence retention
  *     (default one day, or forever) after the last acquisition.</li>
- * <li>channel {@code P{N}:wake} — one message per release (the releasing client's id).</li>
+ * <li>{@code P{N}:queue} — the clients waiting for {@code N}: a sorted set of client ids scored
+ *     by when each entry expires (server ms, {@value #QUEUE_ENTRY_MILLIS} ms after the client's
+ *     last failed attempt).</li>
+ * <li>channel {@code P{N}:wake:<client id>} — a client's own wake-up channel: a release publishes
+ *     the releasing client's id on it when that client heads the queue.</li>
  * </ul>
- * The braces are a hash tag: both keys live in one Cluster slot, so each script touches one
+ * The braces are a hash tag: all keys live in one Cluster slot, so each script touches one
  * node. Names are escaped inside the tag, so any name is safe.
  *
  * <p><b>Scripts</b> ({@link LockScripts}), each one round trip, sent with {@code EVALSHA}
@@ -53,8 +58,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>acquire — computes {@code token = max(last + 1, TIME in microseconds)}, then
  *     {@code SET P{N} owner#token NX PX lease}; on success stores the token in
- *     {@code P{N}:fence} and returns it, otherwise returns the lock's remaining TTL;</li>
- * <li>release — compare-and-delete of {@code owner#token}, then {@code PUBLISH P{N}:wake};</li>
+ *     {@code P{N}:fence} and returns it (a waiter's attempt also takes its client out of the
+ *     queue), otherwise puts the client at the back of the queue (unless it only tries once) and
+ *     returns the lock's remaining TTL;</li>
+ * <li>handoff (the release) — compare-and-delete of {@code owner#token}, then a wake-up for the
+ *     head of the queue only; a head that nobody listens for (PUBLISH's receiver count, exact
+ *     outside a Cluster) is dropped and the next tried; on a Cluster expired entries are dropped
+ *     instead. Nothing is published when nobody waits;</li>
+ * <li>dequeue — a client's last waiter gave up, or a wake-up found no waiter: the client leaves
+ *     the queue and, if the lock is free, the next client is woken instead;</li>
  * <li>renew — compare-and-{@code PEXPIRE} for any number of keys of one slot, so the
  *     watchdog's batch ({@link #renewAll}) is one command per slot (one in total outside a
  *     cluster);</li>
@@ -62,15 +74,23 @@ import org.slf4j.LoggerFactory;
  *     owner's id, so a lost reply does not block the name for a whole lease.</li>
  * </ul>
  *
+ * <p><b>Replica acknowledgements</b> (optional, {@code minReplicaAcks}; see {@link ReplicaAcks}):
+ * a granted attempt is followed by {@code WAIT n timeout} on the same connection; with fewer than
+ * {@code n} acknowledgements the lock is released and the acquire fails with
+ * {@link ReplicaAckException}.
+ *
  * <p><b>Waiting.</b> The first attempt needs no subscription. A waiter whose attempt failed
  * joins its lock's room in {@link WaitRooms}: the client's single pub/sub connection (opened on
  * first need) subscribes to the lock's channel once per name, the waiter tries again as soon as
  * the subscription is live (closing the window in which a release could be missed; a waiter
  * whose attempt was sent after the subscription was already live skips this retry), and then
  * parks until a release message or the TTL its attempt saw, whichever comes first (capped at
- * {@value #MAX_PARK_MILLIS} ms in case a message is lost). A release wakes at most one parked
- * waiter per client; a release by this client wakes a local waiter directly (even one whose room
- * is not subscribed yet) and its own message is ignored. The last waiter to leave unsubscribes:
+ * {@value #MAX_PARK_MILLIS} ms in case a message is lost). A release wakes one parked waiter of
+ * the first client in the lock's queue, so a handoff costs the same with 1 or 100 waiting
+ * clients; a release by this client wakes a local waiter directly (even one whose room is not
+ * subscribed yet) and is never published to itself. A woken waiter that loses the race goes
+ * back in the queue (at the back) and parks again; clients are served roughly in the order of
+ * their last failed attempt, with no fairness promised. The last waiter to leave unsubscribes:
  * at once, or half a second later if it left with the lock (its next wait then finds the
  * subscription live). A cancelled acquire (interrupt, overrun)
  * leaves its room at once; if its attempt was in flight and won, the lock is released.
@@ -114,12 +134,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisLockDriver implements LockDriver {
     private static final Logger log = LoggerFactory.getLogger(RedisLockDriver.class);
-    /** Suffix of a lock's channel after its lock key; fixed by the release script. */
+    /**
+     * Suffix of a lock's channels after its lock key; a client's own channel for the lock adds
+     * {@code :<client id>} (fixed by the scripts).
+     */
     static final String CHANNEL_SUFFIX = ":wake";
+    /** Suffix of a lock's queue of waiting clients after its lock key. */
+    static final String QUEUE_SUFFIX = ":queue";
     /** Suffix of a lock's fencing counter after its lock key. */
     static final String FENCE_SUFFIX = ":fence";
     /** A parked waiter looks again at least this often, in case a wake-up was lost. */
     static final long MAX_PARK_MILLIS = 30_000;
+    /**
+     * How long a client's queue entry lives after its last failed attempt: longer than any park,
+     * so a live waiter always refreshes it first; a crashed client's entry is dropped after it
+     * (on a Cluster; elsewhere the first release that finds nobody listening drops it).
+     */
+    static final long QUEUE_ENTRY_MILLIS = MAX_PARK_MILLIS + 5_000;
+    private static final String QUEUE_ENTRY = Long.toString(QUEUE_ENTRY_MILLIS);
     /** A lock without a TTL (set by hand) is looked at again this often. */
     static final long NO_TTL_RECHECK_MILLIS = 1_000;
     /** Largest number of keys renewed by one script call. */
@@ -132,8 +164,12 @@ public final class RedisLockDriver implements LockDriver {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final RedisKeyLayout layout;
     private final String fenceRetentionMillis;
+    /** "1" if PUBLISH's receiver count is exact (not a Cluster, where it counts one node's subscribers). */
+    private final String trustReceivers;
     private final String describe;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** The wait for replica acknowledgements after a grant, or null if not asked for. */
+    private final ReplicaAcks replicaAcks;
     private final Set<Acquisition> waiting = ConcurrentHashMap.newKeySet();
     private volatile LockClock clock = LockClock.system();
     private volatile String clientId = "unstarted";
@@ -151,7 +187,9 @@ public final class RedisLockDriver implements LockDriver {
         this.commands = store.commands();
         this.layout = store.endpoint().options().keyLayout();
         this.fenceRetentionMillis = Long.toString(store.endpoint().options().fenceRetention().toMillis());
+        this.trustReceivers = store.cluster() ? "0" : "1";
         this.describe = store.endpoint().describe();
+        this.replicaAcks = ReplicaAcks.of(store);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "distlock-redis-" + clientId);
             t.setDaemon(true);
@@ -165,7 +203,7 @@ public final class RedisLockDriver implements LockDriver {
         this.clock = context.config().clock();
         this.clientId = context.clientId();
         this.errorToleranceNanos = context.config().connectTimeout().plus(context.config().commandTimeout()).toNanos();
-        this.rooms = new WaitRooms(store, context.clientId(), scheduler, this::attempt, this::onTimer);
+        this.rooms = new WaitRooms(store, context.clientId(), scheduler, this::attempt, this::onTimer, this::dequeue);
     }
 
     // ------------------------------------------------------------------ acquire
@@ -176,7 +214,8 @@ public final class RedisLockDriver implements LockDriver {
             return CompletableFuture.failedFuture(new IllegalStateException("lock client (" + describe + ") is closed"));
         }
         String lockKey = layout.lockKey(request.name());
-        Acquisition a = new Acquisition(request, lockKey, lockKey + FENCE_SUFFIX);
+        Acquisition a = new Acquisition(request, lockKey, lockKey + FENCE_SUFFIX, lockKey + QUEUE_SUFFIX,
+                channel(lockKey));
         attempt(a);
         return a.future;
     }
@@ -189,9 +228,14 @@ public final class RedisLockDriver implements LockDriver {
         }
         long sentAt = clock.nanoTime();
         a.sentNanos = System.nanoTime();
+        a.connectionDrops = store.commandConnectionDrops();
         CompletableFuture<Long> reply;
         try {
-            reply = LockScripts.ACQUIRE.run(commands, a.keys, a.request.ownerId(), a.leaseMillis, fenceRetentionMillis);
+            // Queue mode: a waiter keeps its client queued (and leaves the queue with the lock); a
+            // first attempt that will wait joins the queue if it fails; a single try never does.
+            String queueMode = a.joined ? "2" : a.request.remainingNanos() > 0 ? "1" : "0";
+            reply = LockScripts.ACQUIRE.run(commands, a.keys, a.request.ownerId(), a.leaseMillis, fenceRetentionMillis,
+                    clientId, queueMode, QUEUE_ENTRY);
         } catch (RuntimeException e) {
             onAttempt(a, sentAt, null, e);
             return;
@@ -216,16 +260,17 @@ public final class RedisLockDriver implements LockDriver {
         a.failures = 0;
         long r = reply;
         if (r > 0) {
-            String value = a.request.ownerId() + '#' + r;
-            Grant grant = new Grant(r, sentAt, new RedisHold(a.lockKey(), value));
-            boolean delivered = a.future.complete(grant);
-            if (a.joined) {
-                rooms.leave(a, delivered);
+            if (replicaAcks != null) {
+                replicaAcks.confirm(a.request.name(), a.connectionDrops).thenAccept(refusal -> {
+                    if (refusal == null) {
+                        deliver(a, sentAt, r);
+                    } else {
+                        refuse(a, r, refusal);
+                    }
+                });
+                return;
             }
-            if (!delivered) {
-                // Cancelled while the attempt was in flight: give the lock back at once.
-                releaseQuietly(a.request.name(), a.lockKey(), value);
-            }
+            deliver(a, sentAt, r);
             return;
         }
         if (a.future.isDone()) {
@@ -249,6 +294,34 @@ public final class RedisLockDriver implements LockDriver {
             return;
         }
         rooms.park(a, parkNanos, false);
+    }
+
+    /** Hands a granted lock to the caller, or gives it back if the acquire was cancelled meanwhile. */
+    private void deliver(Acquisition a, long sentAt, long token) {
+        String value = a.request.ownerId() + '#' + token;
+        Grant grant = new Grant(token, sentAt, new RedisHold(a.lockKey(), value));
+        boolean delivered = a.future.complete(grant);
+        if (a.joined) {
+            rooms.leave(a, delivered);
+        }
+        if (!delivered) {
+            // Cancelled while the attempt was in flight: give the lock back at once.
+            releaseQuietly(a.request.name(), a.lockKey(), value);
+        }
+    }
+
+    /** Too few replicas acknowledged a granted lock: give it back, then fail the acquire. */
+    private void refuse(Acquisition a, long token, ReplicaAckException refusal) {
+        if (a.joined) {
+            rooms.leave(a);
+        }
+        release(a.request.name(), a.lockKey(), a.request.ownerId() + '#' + token).whenComplete((ok, err) -> {
+            if (err != null) {
+                log.warn("could not give back lock '{}' after too few replica acknowledgements; its lease will run out",
+                        a.request.name(), err);
+            }
+            a.future.completeExceptionally(refusal);
+        });
     }
 
     /**
@@ -306,7 +379,8 @@ public final class RedisLockDriver implements LockDriver {
     private void abandon(Acquisition a) {
         try {
             // EVAL, not EVALSHA: its reply may well time out too, so a NOSCRIPT could not be retried.
-            LockScripts.ABANDON.<Long>eval(commands, new String[] {a.lockKey()}, a.request.ownerId() + '#', clientId)
+            LockScripts.ABANDON.<Long>eval(commands, new String[] {a.lockKey(), a.queueKey()}, a.request.ownerId() + '#',
+                    clientId, trustReceivers)
                     .whenComplete((r, err) -> {
                         if (err == null && r == 1) {
                             log.debug("removed lock '{}' left by an acquire whose reply was lost", a.request.name());
@@ -400,7 +474,8 @@ public final class RedisLockDriver implements LockDriver {
     private CompletableFuture<Boolean> release(String name, String lockKey, String value) {
         CompletableFuture<Long> reply;
         try {
-            reply = LockScripts.RELEASE.run(commands, new String[] {lockKey}, value, clientId);
+            reply = LockScripts.HANDOFF.run(commands, new String[] {lockKey, lockKey + QUEUE_SUFFIX}, value, clientId,
+                    trustReceivers);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(unavailable("release lock '" + name + "'", e));
         }
@@ -409,10 +484,40 @@ public final class RedisLockDriver implements LockDriver {
                 throw unavailable("release lock '" + name + "'", err);
             }
             if (r == 1) {
-                rooms.released(lockKey + CHANNEL_SUFFIX);
+                rooms.released(channel(lockKey));
                 return true;
             }
             return false;
+        });
+    }
+
+    /** This client's wake-up channel for the lock with key {@code lockKey}. */
+    private String channel(String lockKey) {
+        return lockKey + CHANNEL_SUFFIX + ':' + clientId;
+    }
+
+    /**
+     * Takes this client out of the queue of the lock whose channel (of this client) is
+     * {@code channel}, waking the next client if the lock is free: its last waiter left without
+     * the lock, or a wake-up came that none of its waiters can use.
+     *
+     * @return completes when the server answered (errors are logged, not passed on: a stale
+     *         entry is dropped by the next release that finds nobody listening, or expires)
+     */
+    private CompletableFuture<Void> dequeue(String channel) {
+        String lockKey = channel.substring(0, channel.length() - CHANNEL_SUFFIX.length() - 1 - clientId.length());
+        CompletableFuture<Long> reply;
+        try {
+            reply = LockScripts.DEQUEUE.run(commands, new String[] {lockKey, lockKey + QUEUE_SUFFIX}, clientId,
+                    trustReceivers);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        return reply.handle((r, err) -> {
+            if (err != null) {
+                log.debug("could not leave the queue of {}", lockKey, err);
+            }
+            return null;
         });
     }
 

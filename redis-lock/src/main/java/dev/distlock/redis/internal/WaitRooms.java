@@ -81,6 +81,7 @@ final class WaitRooms {
     private final ScheduledExecutorService scheduler;
     private final Consumer<Acquisition> retry;
     private final Consumer<Acquisition> timerFired;
+    private final Function<String, CompletableFuture<Void>> dequeue;
     private final Map<String, Room> rooms = new HashMap<>();
     /** rooms.size(), readable without the monitor so that releases with no waiters skip it. */
     private volatile int roomCount;
@@ -94,13 +95,18 @@ final class WaitRooms {
     private StatefulRedisPubSubConnection<String, String> openPubSub;
     private boolean closed;
 
+    /**
+     * @param dequeue takes this client out of the server-side queue of the lock with the given
+     *        channel (waking the next client if the lock is free); completes when answered
+     */
     WaitRooms(RedisStore store, String clientId, ScheduledExecutorService scheduler, Consumer<Acquisition> retry,
-            Consumer<Acquisition> timerFired) {
+            Consumer<Acquisition> timerFired, Function<String, CompletableFuture<Void>> dequeue) {
         this.store = store;
         this.clientId = clientId;
         this.scheduler = scheduler;
         this.retry = retry;
         this.timerFired = timerFired;
+        this.dequeue = dequeue;
     }
 
     /**
@@ -244,16 +250,21 @@ final class WaitRooms {
     /**
      * Removes a waiter from its room. The last one out unsubscribes: at once, or, if it leaves
      * with the lock ({@code acquired}), after {@link #LINGER_MILLIS} unless a waiter joins first.
+     * The last one out without the lock also takes the client out of the lock's queue on the
+     * server (its entry would otherwise receive the next wake-up); a woken waiter that leaves
+     * without the lock while others of this client remain passes its wake-up on to one of them.
      *
-     * @return completes when the unsubscribe (if any) was answered, or at once
+     * @return completes when the unsubscribe and dequeue (if any) were answered, or at once
      */
     CompletableFuture<Void> leave(Acquisition a, boolean acquired) {
+        CompletableFuture<Void> unsubscribed;
         synchronized (this) {
             Room room = a.room;
             if (room == null) {
                 return CompletableFuture.completedFuture(null);
             }
             a.room = null;
+            boolean wasWoken = a.woken && !a.parked;
             if (a.parked) {
                 a.parked = false;
                 room.parked.remove(a);
@@ -264,26 +275,38 @@ final class WaitRooms {
             }
             room.awaitingSubscription.remove(a);
             if (--room.members > 0) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (acquired && !closed && room.live) {
+                if (acquired || !wasWoken || closed) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                unsubscribed = null;
+            } else if (acquired && !closed && room.live) {
                 room.wakePending = false;
                 if (room.linger == null) {
                     room.linger = scheduler.schedule(() -> unsubscribeIdle(room), LINGER_MILLIS, TimeUnit.MILLISECONDS);
                 }
                 return CompletableFuture.completedFuture(null);
+            } else {
+                if (room.linger != null) {
+                    room.linger.cancel(false);
+                    room.linger = null;
+                }
+                rooms.remove(room.channel);
+                roomCount = rooms.size();
+                if (closed) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                unsubscribed = dispatch(c -> c.unsubscribe(room.channel));
+                if (acquired) {
+                    return unsubscribed;
+                }
             }
-            if (room.linger != null) {
-                room.linger.cancel(false);
-                room.linger = null;
-            }
-            rooms.remove(room.channel);
-            roomCount = rooms.size();
-            if (closed) {
-                return CompletableFuture.completedFuture(null);
-            }
-            return dispatch(c -> c.unsubscribe(room.channel));
         }
+        if (unsubscribed == null) {
+            // Others of this client still wait: the release that woke this one woke no one else.
+            wake(a.channel());
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(unsubscribed, dequeue.apply(a.channel()));
     }
 
     /**
@@ -333,6 +356,27 @@ final class WaitRooms {
         }
         if (next != null) {
             retry.accept(next);
+        }
+    }
+
+    /**
+     * A wake-up published to this client's channel: the server chose this client as the head of
+     * the lock's queue. With no waiter here to use it (they left, or the room only lingers), the
+     * client leaves the queue and the server wakes the next client instead.
+     */
+    private void remoteWake(String channel) {
+        boolean stray;
+        synchronized (this) {
+            Room room = rooms.get(channel);
+            stray = room == null || room.members == 0;
+            if (stray && room != null) {
+                room.lastWakeNanos = System.nanoTime();
+            }
+        }
+        if (stray) {
+            dequeue.apply(channel);
+        } else {
+            wake(channel);
         }
     }
 
@@ -443,7 +487,7 @@ final class WaitRooms {
             public void message(String channel, String message) {
                 // This client's own releases already woke a local waiter.
                 if (!clientId.equals(message)) {
-                    wake(channel);
+                    remoteWake(channel);
                 }
             }
 

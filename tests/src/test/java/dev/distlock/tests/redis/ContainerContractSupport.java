@@ -44,8 +44,12 @@ abstract class ContainerContractSupport extends RedisContractSupport {
     }
 
     @Override
-    protected long subscribers(String channel) {
-        return admin().pubsubNumsub(channel).getOrDefault(channel, 0L);
+    protected long subscribers(String pattern) {
+        java.util.List<String> channels = admin().pubsubChannels(pattern);
+        if (channels.isEmpty()) {
+            return 0;
+        }
+        return admin().pubsubNumsub(channels.toArray(new String[0])).values().stream().mapToLong(Long::longValue).sum();
     }
 
     @org.junit.jupiter.api.AfterEach

@@ -47,8 +47,11 @@ final class RedisAdmin {
         return out;
     }
 
-    /** Subscribers of one channel. */
+    /**
+     * Subscribers of a lock's channels: {@code channel} itself and every client's own channel for
+     * the lock ({@code channel:<client id>}).
+     */
     static long subscribers(RedisProcess redis, String channel) {
-        return RedisContractSupport.numsub(redis.call("PUBSUB", "NUMSUB", channel));
+        return RedisContractSupport.subscribersMatching(redis::call, channel + "*");
     }
 }

@@ -32,12 +32,13 @@ abstract class RedisContractSupport extends MutexContract {
     protected abstract long del(String key);
 
     /**
-     * Counts the subscribers of a channel on every server that could carry them.
+     * Counts the subscribers of the channels matching a glob pattern on every server that could
+     * carry them (each client waits on a channel of its own per lock).
      *
-     * @param channel the channel
+     * @param pattern the channel pattern, for {@code PUBSUB CHANNELS}
      * @return the number of subscriptions
      */
-    protected abstract long subscribers(String channel);
+    protected abstract long subscribers(String pattern);
 
     @Override
     protected LockClient newClient(LockConfig config) {
@@ -53,7 +54,34 @@ abstract class RedisContractSupport extends MutexContract {
 
     @Override
     protected int leftovers(String name) {
-        return Math.toIntExact(subscribers(LAYOUT.channel(name)));
+        return Math.toIntExact(subscribers(LAYOUT.channel(name) + ":*"));
+    }
+
+    /**
+     * Counts the subscribers of the channels matching {@code pattern} on one server.
+     *
+     * @param call runs one command on the server and returns its reply
+     * @param pattern the channel pattern
+     * @return the sum of {@code PUBSUB NUMSUB} over {@code PUBSUB CHANNELS pattern}
+     */
+    static long subscribersMatching(Function<String[], Object> call, String pattern) {
+        List<?> channels = (List<?>) call.apply(new String[] {"PUBSUB", "CHANNELS", pattern});
+        if (channels == null || channels.isEmpty()) {
+            return 0;
+        }
+        String[] cmd = new String[channels.size() + 2];
+        cmd[0] = "PUBSUB";
+        cmd[1] = "NUMSUB";
+        for (int i = 0; i < channels.size(); i++) {
+            Object c = channels.get(i);
+            cmd[i + 2] = c instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(c);
+        }
+        List<?> reply = (List<?>) call.apply(cmd);
+        long n = 0;
+        for (int i = 1; i < reply.size(); i += 2) {
+            n += ((Number) reply.get(i)).longValue();
+        }
+        return n;
     }
 
     /** Reads {@code PUBSUB NUMSUB channel}'s count from a reply {@code [channel, count]}. */

@@ -38,8 +38,7 @@ class RedisSentinelMutexContractIT extends RedisContractSupport {
     }
 
     @Override
-    protected long subscribers(String channel) {
-        return numsub(group.master().call("PUBSUB", "NUMSUB", channel))
-                + numsub(group.replica().call("PUBSUB", "NUMSUB", channel));
+    protected long subscribers(String pattern) {
+        return subscribersMatching(group.master()::call, pattern) + subscribersMatching(group.replica()::call, pattern);
     }
 }

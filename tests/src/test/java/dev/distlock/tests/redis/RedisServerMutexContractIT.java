@@ -34,7 +34,7 @@ class RedisServerMutexContractIT extends RedisContractSupport {
     }
 
     @Override
-    protected long subscribers(String channel) {
-        return numsub(redis.call("PUBSUB", "NUMSUB", channel));
+    protected long subscribers(String pattern) {
+        return subscribersMatching(redis::call, pattern);
     }
 }
