@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *     {@code K:election}, {@code K:election:n}, {@code K:election:fence}, channel
  *     {@code K:election:wake} (the semaphore's scripts with a limit of one).</li>
  * </ul>
- * Every key of these primitives is the mutex key of the name followed by a suffix; a mutex's
- * keys never have one after the hash tag other than {@code :fence} (and the channel
- * {@code :wake}), and names are escaped inside the tag, so no lock name reaches them.
+ * Every key of these primitives is the mutex key of the name followed by a suffix of its own; a
+ * mutex's keys have no suffix after the hash tag but {@code :fence} and {@code :queue} (channels
+ * {@code :wake} and {@code :wake:<client id>}), and names are escaped inside the tag, so no lock
+ * name reaches them.
  *
  * <p><b>Scripts</b> ({@link CoordinationScripts}), one round trip each: acquire (prune what has
  * expired by the server's clock, grant if the rules allow, else answer how long until something
