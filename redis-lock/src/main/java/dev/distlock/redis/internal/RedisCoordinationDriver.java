@@ -70,7 +70,11 @@ import org.slf4j.LoggerFactory;
  * its channel's group, tries again once the subscription is live, then parks until a message
  * on the channel or the time the script said something may change (at most
  * {@value #MAX_PARK_MILLIS} ms). A message wakes every waiter of this client on that name, since a
- * release may admit several readers or permit requests.
+ * release may admit several readers or permit requests. A message that arrives while the waiter's
+ * attempt is out is kept and makes it try again as soon as the reply is handled: the decision to
+ * park and the check for such a message are one step under the waiter's monitor, so no wake-up
+ * falls between them (one that did would leave the waiter — and, for a waiting writer, every
+ * reader its mark holds back — asleep for up to {@value #MAX_PARK_MILLIS} ms).
  *
  * <p><b>Failures.</b> A script error or timeout fails the acquire with
  * {@link BackendUnavailableException} (waiters do not ride through outages as mutex waiters do);
@@ -359,10 +363,13 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
         final Runnable giveUp;
         final java.util.function.Function<Grant, CompletableFuture<Boolean>> giveBack;
         final CompletableFuture<Grant> future = new CompletableFuture<>();
-        final AtomicBoolean inFlight = new AtomicBoolean();
         final AtomicBoolean finished = new AtomicBoolean();
-        volatile boolean again;
+        /** An attempt is out, or its reply is being handled; guarded by this. */
+        private boolean inFlight;
+        /** A wake-up came while an attempt was out; guarded by this. */
+        private boolean again;
         volatile boolean joined;
+        /** The park's timer; guarded by this (read unguarded only to cancel it). */
         volatile ScheduledFuture<?> timer;
 
         Waiter(AcquireRequest request, String channel, Supplier<CompletableFuture<Long>> script, Runnable giveUp,
@@ -379,11 +386,20 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
                 finish();
                 return;
             }
-            if (!inFlight.compareAndSet(false, true)) {
-                again = true;
-                return;
+            synchronized (this) {
+                if (inFlight) {
+                    // The reply's handler sees this before it decides to park (see park()).
+                    again = true;
+                    return;
+                }
+                inFlight = true;
+                again = false;
+                ScheduledFuture<?> t = timer;
+                if (t != null) {
+                    t.cancel(false);
+                    timer = null;
+                }
             }
-            again = false;
             long sentAt = clock.nanoTime();
             CompletableFuture<Long> reply;
             try {
@@ -395,8 +411,12 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             reply.whenComplete((r, err) -> onReply(sentAt, r, err));
         }
 
+        /**
+         * Handles an attempt's reply. The attempt stays "in flight" until the handler has either
+         * finished, started the next attempt, or armed the park timer, so a wake-up arriving at
+         * any point meanwhile is seen (as {@code again}) rather than lost.
+         */
         private void onReply(long sentAt, Long r, Throwable err) {
-            inFlight.set(false);
             if (err != null) {
                 future.completeExceptionally(unavailable("acquire '" + request.name() + "'", err));
                 finish();
@@ -421,6 +441,10 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             }
             if (!joined) {
                 joined = true;
+                synchronized (this) {
+                    // The attempt that follows the subscription covers any wake-up before it.
+                    inFlight = false;
+                }
                 waits.join(channel, this).whenComplete((v, e) -> {
                     if (e != null) {
                         future.completeExceptionally(unavailable("subscribe for '" + request.name() + "'", e));
@@ -431,18 +455,37 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
                 });
                 return;
             }
-            if (again) {
-                attempt();
-                return;
-            }
             long hint = -1 - r;
-            long parkNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.min(hint + 1, MAX_PARK_MILLIS)), remaining);
-            try {
-                timer = scheduler.schedule(this::onTimer, parkNanos, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            park(Math.min(TimeUnit.MILLISECONDS.toNanos(Math.min(hint + 1, MAX_PARK_MILLIS)), remaining));
+        }
+
+        /**
+         * Ends the attempt in flight: tries again at once if a wake-up came while it was out,
+         * else arms the timer. Both under the monitor that {@link #attempt()} takes, so a wake-up
+         * either lands before (and is seen here) or after (and finds no attempt out, so starts
+         * one and cancels the timer).
+         */
+        private void park(long parkNanos) {
+            synchronized (this) {
+                if (!again) {
+                    inFlight = false;
+                    try {
+                        timer = scheduler.schedule(this::onTimer, parkNanos, TimeUnit.NANOSECONDS);
+                        return;
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // fall through, outside the monitor
+                    }
+                } else {
+                    inFlight = false;
+                    again = false;
+                }
+            }
+            if (scheduler.isShutdown()) {
                 future.completeExceptionally(new IllegalStateException("lock client (" + describe + ") is closed"));
                 finish();
+                return;
             }
+            attempt();
         }
 
         private void onTimer() {
@@ -455,10 +498,6 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
 
         @Override
         public void wake() {
-            ScheduledFuture<?> t = timer;
-            if (t != null) {
-                t.cancel(false);
-            }
             attempt();
         }
 
