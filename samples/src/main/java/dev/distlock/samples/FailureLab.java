@@ -65,6 +65,9 @@ public final class FailureLab {
     public record Outcome(String scenario, int holders, Boolean staleWriteRejected, String verdict) {
     }
 
+    /** Held so the level set in {@link #main} is not lost when the logger is collected. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.lettuce.core.protocol");
+
     /**
      * Runs every scenario and prints the story.
      *
@@ -72,6 +75,8 @@ public final class FailureLab {
      * @throws Exception if a scenario fails to run
      */
     public static void main(String[] args) throws Exception {
+        // Servers crash on purpose here: Lettuce's reconnect notices and warnings would interleave with the story.
+        QUIET.setLevel(java.util.logging.Level.SEVERE);
         long start = System.nanoTime();
         List<Outcome> outcomes = run(System.out);
         System.out.printf("%nSummary (%.1f s):%n", (System.nanoTime() - start) / 1e9);
