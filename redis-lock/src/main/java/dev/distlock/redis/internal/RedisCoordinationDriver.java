@@ -67,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * waiters, are not queued in order: whoever tries first after a release wins.
  *
  * <p><b>Waiting.</b> A waiter's first attempt needs no subscription; after a failure it joins
- * its channel's group, tries again once the subscription is live, then parks until a message
+ * its channel's group (until the subscription is live it polls every
+ * {@value #SUBSCRIBING_POLL_MILLIS} ms, since no message can reach it), tries again once the
+ * subscription is live, then parks until a message
  * on the channel or the time the script said something may change (at most
  * {@value #MAX_PARK_MILLIS} ms). A message wakes every waiter of this client on that name, since a
  * release may admit several readers or permit requests. A message that arrives while the waiter's
@@ -89,6 +91,8 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
     private static final Logger log = LoggerFactory.getLogger(RedisCoordinationDriver.class);
     /** A parked waiter tries again at least this often. */
     static final long MAX_PARK_MILLIS = 1000;
+    /** A waiter whose subscription is not live yet tries again at least this often. */
+    static final long SUBSCRIBING_POLL_MILLIS = 50;
     /** How long a waiting writer's mark holds new readers back without being refreshed. */
     static final long WRITER_MARK_MILLIS = 3000;
 
@@ -369,6 +373,8 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
         /** A wake-up came while an attempt was out; guarded by this. */
         private boolean again;
         volatile boolean joined;
+        /** The subscription of {@link #joined} is live, so releases wake this waiter. */
+        volatile boolean subscribed;
         /** The park's timer; guarded by this (read unguarded only to cancel it). */
         volatile ScheduledFuture<?> timer;
 
@@ -441,22 +447,24 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             }
             if (!joined) {
                 joined = true;
-                synchronized (this) {
-                    // The attempt that follows the subscription covers any wake-up before it.
-                    inFlight = false;
-                }
+                // No wake-up can reach this waiter until the subscription is live (opening the
+                // pub/sub connection can take a while on a cold or loaded client), so it polls
+                // briefly meanwhile, and tries once more when the subscription is live.
                 waits.join(channel, this).whenComplete((v, e) -> {
                     if (e != null) {
                         future.completeExceptionally(unavailable("subscribe for '" + request.name() + "'", e));
                         finish();
                     } else {
+                        subscribed = true;
                         attempt();
                     }
                 });
-                return;
             }
-            long hint = -1 - r;
-            park(Math.min(TimeUnit.MILLISECONDS.toNanos(Math.min(hint + 1, MAX_PARK_MILLIS)), remaining));
+            long parkMillis = Math.min(-r, MAX_PARK_MILLIS); // the hint, -1 - r, plus 1 ms
+            if (!subscribed) {
+                parkMillis = Math.min(parkMillis, SUBSCRIBING_POLL_MILLIS);
+            }
+            park(Math.min(TimeUnit.MILLISECONDS.toNanos(parkMillis), remaining));
         }
 
         /**
