@@ -133,6 +133,15 @@ final class ZkAdmin implements AutoCloseable {
         }
     }
 
+    /** Deletes the lock's (empty) parent node, as the server's container reaper does. */
+    void deleteParent(String name) {
+        try {
+            curator.delete().forPath(lockPath(name));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         curator.close();
