@@ -66,11 +66,16 @@ import org.apache.zookeeper.ZooKeeper;
  * reaps empty container nodes every 100 ms) instead of {@code TestingServer} (every 60 s), and
  * {@code --container-check MS} sets that interval on the embedded server; {@code --lease S} gives
  * distlock's clients the runner's lease (3 s) instead of the default; {@code --show-rounds} prints
- * every round's ratio, so the spread of single-window ratios can be seen.
+ * every round's ratio, so the spread of single-window ratios can be seen; {@code --turns} makes
+ * the contending threads take turns as the runner's hand-off loop does (after releasing, a thread
+ * polls every 20 µs, for up to 200 ms, until another thread has acquired, before asking again).
  *
  * <p>Not thread-safe; a program, run once.
  */
 public final class ZkQuickCompare {
+    /** Whether contending threads take turns as in the comparison runner ({@code --turns}). */
+    private static boolean turns;
+
     private ZkQuickCompare() {
     }
 
@@ -136,6 +141,7 @@ public final class ZkQuickCompare {
                 case "--container-check" -> containerCheckMillis = Long.parseLong(args[++i]);
                 case "--lease" -> leaseSeconds = Long.parseLong(args[++i]);
                 case "--show-rounds" -> showRounds = true;
+                case "--turns" -> turns = true;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--fsync" -> fsync = true;
@@ -144,7 +150,7 @@ public final class ZkQuickCompare {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync, --floor, --slices N,"
                         + " --round-ms N, --warmup-ms N, --server embedded|testing, --container-check MS, --lease S,"
-                        + " --show-rounds)");
+                        + " --show-rounds, --turns)");
             }
         }
         long round = roundMillis > 0 ? roundMillis : seconds * 1000L;
@@ -378,6 +384,7 @@ public final class ZkQuickCompare {
             lockers.add(c.locker(lock, shared));
         }
         LongAdder ops = new LongAdder();
+        java.util.concurrent.atomic.AtomicLong acquisitions = new java.util.concurrent.atomic.AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
@@ -388,8 +395,18 @@ public final class ZkQuickCompare {
                     start.await();
                     while (!stop.get()) {
                         l.lock();
+                        long generation = acquisitions.incrementAndGet();
                         l.unlock();
                         ops.increment();
+                        if (turns && threads > 1) {
+                            // As the comparison runner's hand-off loop: let another thread have it
+                            // before asking again, polling every 20 µs for up to 200 ms.
+                            long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                            while (acquisitions.get() == generation && !stop.get()
+                                    && System.nanoTime() - giveUpAt < 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                            }
+                        }
                     }
                 } catch (Throwable e) {
                     synchronized (errors) {
