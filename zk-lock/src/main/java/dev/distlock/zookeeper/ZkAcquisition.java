@@ -144,24 +144,10 @@ final class ZkAcquisition implements Watcher {
         driver.stats.create();
         driver.stats.roundTrip();
         try {
-            try {
-                path = zk.create(parent + "/" + pfx, data, driver.acl, CreateMode.EPHEMERAL_SEQUENTIAL, stat);
-            } catch (KeeperException.NoNodeException e) {
-                // The empty parent was reaped since our last hold: create it again and retry once,
-                // still on this thread. The new parent numbers our node 0 if nobody came first.
-                if (!recreateParent(zk)) {
-                    synchronized (this) {
-                        send(); // the pipelined path creates the namespace nodes too
-                    }
-                    return;
-                }
-                driver.stats.create();
-                driver.stats.roundTrip();
-                path = zk.create(parent + "/" + pfx, data, driver.acl, CreateMode.EPHEMERAL_SEQUENTIAL, stat);
-            }
+            path = zk.create(parent + "/" + pfx, data, driver.acl, CreateMode.EPHEMERAL_SEQUENTIAL, stat);
         } catch (KeeperException.NoNodeException e) {
             synchronized (this) {
-                send(); // reaped again meanwhile: the pipelined path creates it again
+                send(); // the parent was reaped: the pipelined path creates it again
             }
             return;
         } catch (KeeperException.SessionExpiredException | KeeperException.SessionMovedException e) {
@@ -205,27 +191,6 @@ final class ZkAcquisition implements Watcher {
             driver.floors.contended(parent);
             log.debug("{}: the single create was not proven alone; listing", this);
             relist();
-        }
-    }
-
-    /**
-     * Creates the lock parent (a container) with the synchronous API; true if it exists now,
-     * false if that could not be shown (the namespace nodes are missing too, the connection
-     * failed, or the thread was interrupted): the caller then falls back to the pipelined path.
-     */
-    private boolean recreateParent(ZooKeeper zk) {
-        driver.stats.create();
-        driver.stats.roundTrip();
-        try {
-            zk.create(parent, new byte[0], driver.acl, CreateMode.CONTAINER);
-            return true;
-        } catch (KeeperException.NodeExistsException e) {
-            return true;
-        } catch (KeeperException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

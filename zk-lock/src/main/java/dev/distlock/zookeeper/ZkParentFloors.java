@@ -20,8 +20,6 @@ import java.util.concurrent.ConcurrentMap;
  * our create's {@code czxid} (delete of node {@code F}, the container reap, the parent create,
  * {@code F + 1} child creates), so the new node is proven alone when
  * {@code seq == F + 1} and, in the same leader epoch, {@code czxid - Z - 1 < F + 4}.
- * A node of seq {@code 0} is alone whatever the floor: no child was created under its parent
- * before it (this is what an acquire after the server reaped the empty parent gets).
  * Anything else falls back to listing the children. The argument assumes that only lock
  * clients write under the lock namespace (in particular no multi-op creating many children in
  * one transaction).
@@ -52,16 +50,9 @@ final class ZkParentFloors {
         return floors.get(parent);
     }
 
-    /**
-     * Whether a node of {@code seq}/{@code czxid} created under a parent with floor {@code f} is
-     * alone. A node numbered 0 always is: it was the first child ever created under that parent
-     * (a re-created parent counts from 0 again), and every later node sorts above it.
-     */
+    /** Whether a node of {@code seq}/{@code czxid} created under a parent with floor {@code f} is alone. */
     static boolean provesAlone(Floor f, long seq, long czxid) {
-        if (seq == 0) {
-            return true;
-        }
-        if (f == null || seq != f.seq + 1 || seq < 0) {
+        if (f == null || seq != f.seq + 1 || seq <= 0) {
             return false;
         }
         if ((czxid >>> 32) != (f.czxid >>> 32) || czxid <= f.czxid) {

@@ -35,15 +35,6 @@ class ZkParentFloorsTest {
     }
 
     @Test
-    void theFirstChildOfAParentIsAloneWhateverTheFloor() {
-        // a reaped and re-created parent numbers its first child 0 again
-        assertThat(ZkParentFloors.provesAlone(null, 0, EPOCH + 5)).isTrue();
-        assertThat(ZkParentFloors.provesAlone(new Floor(7, EPOCH + 100, true), 0, EPOCH + 5000)).isTrue();
-        assertThat(ZkParentFloors.provesAlone(new Floor(7, EPOCH + 100, true), 0, (4L << 32) + 1)).isTrue();
-        assertThat(ZkParentFloors.provesAlone(null, 1, EPOCH + 5)).isFalse();
-    }
-
-    @Test
     void anotherLeaderEpochForcesAListing() {
         Floor f = new Floor(7, EPOCH + 100, true);
         assertThat(ZkParentFloors.provesAlone(f, 8, (4L << 32) + 1)).isFalse();

@@ -133,15 +133,6 @@ final class ZkAdmin implements AutoCloseable {
         }
     }
 
-    /** Deletes the lock's (empty) parent node, as the server's container reaper does. */
-    void deleteParent(String name) {
-        try {
-            curator.delete().forPath(lockPath(name));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
         curator.close();

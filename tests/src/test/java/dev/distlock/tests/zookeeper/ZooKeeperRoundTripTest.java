@@ -94,30 +94,6 @@ class ZooKeeperRoundTripTest {
     }
 
     @Test
-    void aReacquireAfterTheEmptyParentWasReapedRecreatesItButListsNothing() {
-        ZkRequestStats stats = new ZkRequestStats();
-        LockClient c = clients.connect(ZkLockOptions.builder().stats(stats).build());
-        Mutex m = c.mutex("reaped");
-        m.lock();
-        m.unlock();
-        clients.admin().deleteParent("reaped"); // what the container reaper does to an empty parent
-        long creates = stats.creates();
-        long reads = stats.childReads() + stats.dataReads() + stats.syncs();
-        long trips = stats.roundTrips();
-        m.lock();
-        assertThat(clients.admin().lockNodes("reaped")).hasSize(1);
-        m.unlock();
-        assertThat(stats.creates() - creates).as("the failed create, the parent, our node").isEqualTo(3);
-        assertThat(stats.childReads() + stats.dataReads() + stats.syncs() - reads).as("reads").isZero();
-        assertThat(stats.roundTrips() - trips).as("3 creates and the delete, one at a time").isEqualTo(4);
-        // and the next cycles are back to a create and a delete
-        trips = stats.roundTrips();
-        m.lock();
-        m.unlock();
-        assertThat(stats.roundTrips() - trips).isEqualTo(2);
-    }
-
-    @Test
     void handOffsBetweenThreadsOfOneClientNeedNoListingAndNoWatch() throws Exception {
         ZkRequestStats stats = new ZkRequestStats();
         // a long lease: no renewal (which watches the held node) falls into the test
