@@ -310,12 +310,37 @@ public final class Compare {
                 }
                 plan.put(s, cs);
                 total += cs.size();
+                if (scenarioWarmup(o, s, cs)) {
+                    queue.add(s);
+                }
                 cs.forEach(c -> queue.add(s));
             }
             int n = 0;
+            int q = 0;
             for (Map.Entry<Scenario, List<Contender>> e : plan.entrySet()) {
                 Scenario s = e.getKey();
                 out.println("== " + s.title());
+                if (scenarioWarmup(o, s, e.getValue())) {
+                    // The first window of a scenario is slow for whoever runs it (the JIT is still
+                    // compiling the scenario's harness code): an unmeasured pass takes that cost.
+                    Contender c = e.getValue().get(0);
+                    long p0 = System.nanoTime();
+                    out.printf(Locale.ROOT, "  [ -/%d] %-30s ", total, c.label(s) + " (scenario warm-up)");
+                    out.flush();
+                    Harness.Settings settings = full;
+                    if (o.budget() != null) {
+                        settings = budget.fit(full, o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9,
+                                queue.subList(q, queue.size()));
+                        shrunk |= settings != full;
+                    }
+                    q++;
+                    try {
+                        Result r = harness.run(c, s, settings);
+                        out.println(progressLine(r, (System.nanoTime() - p0) / 1e9) + ", not measured");
+                    } catch (RuntimeException ex) {
+                        out.println("failed (not measured): " + ex);
+                    }
+                }
                 for (Contender c : e.getValue()) {
                     n++;
                     long p0 = System.nanoTime();
@@ -324,9 +349,10 @@ public final class Compare {
                     Harness.Settings settings = full;
                     if (o.budget() != null) {
                         double left = o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9;
-                        settings = budget.fit(full, left, queue.subList(n - 1, queue.size()));
+                        settings = budget.fit(full, left, queue.subList(q, queue.size()));
                         shrunk |= settings != full;
                     }
+                    q++;
                     Result r;
                     try {
                         r = harness.run(c, s, settings);
@@ -365,6 +391,16 @@ public final class Compare {
         return 0;
     }
 
+    /**
+     * Whether scenario {@code s} gets an unmeasured pass of its first contender before the measured
+     * ones: when two or more contenders are compared in it, except in {@code --smoke} (which makes
+     * no speed claim) and in the held-locks scenario (whose pass is long and measures renewals, not
+     * a hot path).
+     */
+    static boolean scenarioWarmup(Options o, Scenario s, List<Contender> contenders) {
+        return contenders.size() > 1 && s.kind() != Scenario.Kind.HELD && !o.mode().equals("smoke");
+    }
+
     /** How long priming one point's clients may take: a few seconds in the timed modes. */
     static Duration primeLimit(Options o) {
         return o.budget() != null ? Duration.ofSeconds(4) : Duration.ofSeconds(20);
@@ -376,6 +412,10 @@ public final class Compare {
                         + " locking, not measured), then per contender and scenario %d ms warm-up and %d ms measured;"
                         + " all contenders share this JVM (JMH forks isolate them)", o.prime().toMillis(),
                         o.warmup().toMillis(), o.measure().toMillis()),
+                "**Order**: the contenders of a scenario run one after the other in a fixed order; " + (o.mode().equals("smoke")
+                        ? "no unmeasured pass first (smoke), so the first one pays the scenario's first-window cost"
+                        : "before them an unmeasured pass of the first one takes the scenario's first-window cost (the"
+                        + " JIT still compiling its harness code), which otherwise falls on whoever runs first"),
                 o.primeClients() ? String.format(Locale.ROOT, "**Clients primed**: before each point's warm-up every"
                         + " client it opened locks and unlocks a name of its own; in the handoff and waiter scenarios"
                         + " every thread then waits once on the scenario's name behind a holder and takes it in turn"
