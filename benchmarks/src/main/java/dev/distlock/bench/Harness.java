@@ -343,7 +343,7 @@ final class Harness {
         };
         List<Thread> threads = new ArrayList<>();
         if (take != null) {
-            threads.add(new Thread(() -> {
+            threads.add(primeThread("bench-prime-holder", failed, done, () -> {
                 boolean held = false;
                 try {
                     take.run();
@@ -353,42 +353,26 @@ final class Harness {
                 } finally {
                     taken.countDown();
                 }
-                try {
-                    if (held) {
-                        started.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                        // The passing of time is the point: the workers' first attempts go out and fail
-                        // (and their subscriptions or watches are set up) while the holder still holds.
-                        Thread.sleep(PRIME_SETTLE.toMillis());
-                        give.run();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    failed.accept(e);
-                } finally {
-                    done.countDown();
+                if (held) {
+                    started.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    // The passing of time is the point: the workers' first attempts go out and fail
+                    // (and their subscriptions or watches are set up) while the holder still holds.
+                    Thread.sleep(PRIME_SETTLE.toMillis());
+                    give.run();
                 }
-            }, "bench-prime-holder"));
+            }));
         } else {
             taken.countDown();
         }
         for (int i = 0; i < workers.size(); i++) {
             BooleanSupplier w = workers.get(i);
-            threads.add(new Thread(() -> {
-                try {
-                    taken.await();
-                    started.countDown();
-                    if (!w.getAsBoolean()) {
-                        gaveUp.incrementAndGet();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    failed.accept(e);
-                } finally {
-                    done.countDown();
+            threads.add(primeThread("bench-prime-" + i, failed, done, () -> {
+                taken.await();
+                started.countDown();
+                if (!w.getAsBoolean()) {
+                    gaveUp.incrementAndGet();
                 }
-            }, "bench-prime-" + i));
+            }));
         }
         threads.forEach(t -> {
             t.setDaemon(true);
@@ -410,6 +394,30 @@ final class Harness {
             primeNote = addNote(primeNote, String.format(java.util.Locale.ROOT, "%s: %d %s failed (first: %s)", step,
                     failures.get(), failures.get() == 1 ? "call" : "calls", firstFailure.get()));
         }
+    }
+
+    /** A priming thread's work: it may wait, and is stopped by an interrupt. */
+    private interface PrimeBody {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * A daemon-to-be thread that runs {@code body}, hands a {@link RuntimeException} to
+     * {@code failed}, ends quietly on an interrupt, and counts {@code done} down in every case.
+     */
+    private static Thread primeThread(String name, java.util.function.Consumer<RuntimeException> failed,
+            CountDownLatch done, PrimeBody body) {
+        return new Thread(() -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failed.accept(e);
+            } finally {
+                done.countDown();
+            }
+        }, name);
     }
 
     /** How long the holder of a contended priming pass keeps holding after every worker has started. */
