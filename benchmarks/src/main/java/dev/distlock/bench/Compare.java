@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,10 @@ public final class Compare {
               --scenarios LIST        comma-separated, e.g. UNCONTENDED_1,WAITERS_100 [all]
               --held N                locks held in the watchdog scenario
               --warmup MS, --measure MS   override the window lengths
+              --rounds N              rounds of the target scenarios (the ones the Targets table
+                                      judges): their contenders run N times, in alternating
+                                      order; targets use the median of the per-round ratios
+                                      [quick 3, full 3, smoke 1]
               --no-client-priming     do not prime each point's own clients before its warm-up (to see
                                       what cold clients cost; the report says so)
               --command-deltas        print each point's server commands by name, per operation (debugging)
@@ -71,8 +76,16 @@ public final class Compare {
     record Options(String mode, Duration prime, Duration warmup, Duration measure, int held, Duration heldWindow,
                    Duration budget,
                    BenchServers.Options servers, List<Contender> contenders, List<Scenario> scenarios, Path out,
-                   boolean primeClients, boolean commandDeltas) {
+                   boolean primeClients, boolean commandDeltas, int rounds) {
     }
+
+    /**
+     * The scenarios the Targets table judges: with two or more contenders they run in
+     * {@link Options#rounds()} rounds, so that a target rests on several alternating windows
+     * rather than one (a single short window is close to random for ZooKeeper on a busy machine).
+     */
+    static final Set<Scenario> ROUND_SCENARIOS = EnumSet.of(Scenario.UNCONTENDED_1, Scenario.UNCONTENDED_8,
+            Scenario.HANDOFF_4_SHARED, Scenario.HANDOFF_4_PER_CLIENT, Scenario.WAITERS_1, Scenario.WAITERS_100);
 
     /**
      * The scenarios of a quick run unless --scenarios says otherwise: all but the 16-thread
@@ -147,6 +160,7 @@ public final class Compare {
         Path out = Files.isDirectory(Paths.get("benchmarks")) ? Paths.get("benchmarks", "results") : Paths.get("results");
         boolean primeClients = true;
         boolean commandDeltas = false;
+        Integer rounds = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -168,6 +182,7 @@ public final class Compare {
                 case "--out" -> out = Paths.get(value(args, ++i, a));
                 case "--no-client-priming" -> primeClients = false;
                 case "--command-deltas" -> commandDeltas = true;
+                case "--rounds" -> rounds = positive(value(args, ++i, a), a);
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }
@@ -210,9 +225,10 @@ public final class Compare {
             }
         }
         scenarios = scenarios != null ? scenarios : List.of(Scenario.values());
+        rounds = rounds != null ? rounds : mode.equals("smoke") ? 1 : 3;
         return new Options(mode, prime, warmup, measure, held, heldWindow, budget,
                 new BenchServers.Options(redisUri, redlock, zk, kind), contenders, scenarios, out, primeClients,
-                commandDeltas);
+                commandDeltas, rounds);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -300,6 +316,7 @@ public final class Compare {
                 }
             }
             Map<Scenario, List<Contender>> plan = new LinkedHashMap<>();
+            Map<Scenario, List<Map<Contender, Result>>> roundResults = new EnumMap<>(Scenario.class);
             int total = 0;
             for (Scenario s : o.scenarios()) {
                 List<Contender> cs = new ArrayList<>();
@@ -309,11 +326,14 @@ public final class Compare {
                     }
                 }
                 plan.put(s, cs);
-                total += cs.size();
+                int rounds = rounds(o, s, cs);
+                total += cs.size() * rounds;
                 if (scenarioWarmup(o, s, cs)) {
                     queue.add(s);
                 }
-                cs.forEach(c -> queue.add(s));
+                for (int r = 0; r < rounds; r++) {
+                    cs.forEach(c -> queue.add(s));
+                }
             }
             int n = 0;
             int q = 0;
@@ -341,31 +361,52 @@ public final class Compare {
                         out.println("failed (not measured): " + ex);
                     }
                 }
+                int rounds = rounds(o, s, e.getValue());
+                List<Map<Contender, Result>> perRound = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    Map<Contender, Result> got = new EnumMap<>(Contender.class);
+                    perRound.add(got);
+                    List<Contender> order = new ArrayList<>(e.getValue());
+                    if (round % 2 == 1) {
+                        java.util.Collections.reverse(order);
+                    }
+                    for (Contender c : order) {
+                        n++;
+                        long p0 = System.nanoTime();
+                        out.printf(Locale.ROOT, "  [%2d/%d] %-30s ", n, total,
+                                c.label(s) + (rounds > 1 ? " (round " + (round + 1) + "/" + rounds + ")" : ""));
+                        out.flush();
+                        Harness.Settings settings = full;
+                        if (o.budget() != null) {
+                            double left = o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9;
+                            settings = budget.fit(full, left, queue.subList(q, queue.size()));
+                            shrunk |= settings != full;
+                        }
+                        q++;
+                        Result r;
+                        try {
+                            r = harness.run(c, s, settings);
+                            budget.record(s.clientPerThread() ? s.threads() : 1,
+                                    (System.nanoTime() - p0) / 1e9 - Budget.windows(settings, s));
+                        } catch (RuntimeException ex) {
+                            skipped.add(c.label() + " in \"" + s.title() + "\""
+                                    + (rounds > 1 ? " (round " + (round + 1) + ")" : "") + ": failed: " + ex);
+                            out.println("FAILED: " + ex);
+                            continue;
+                        }
+                        got.put(c, r);
+                        violated |= r.violations() > 0;
+                        out.println(progressLine(r, (System.nanoTime() - p0) / 1e9));
+                    }
+                }
                 for (Contender c : e.getValue()) {
-                    n++;
-                    long p0 = System.nanoTime();
-                    out.printf(Locale.ROOT, "  [%2d/%d] %-30s ", n, total, c.label(s));
-                    out.flush();
-                    Harness.Settings settings = full;
-                    if (o.budget() != null) {
-                        double left = o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9;
-                        settings = budget.fit(full, left, queue.subList(q, queue.size()));
-                        shrunk |= settings != full;
+                    Result median = Rounds.median(c, perRound);
+                    if (median != null) {
+                        results.add(median);
                     }
-                    q++;
-                    Result r;
-                    try {
-                        r = harness.run(c, s, settings);
-                        budget.record(s.clientPerThread() ? s.threads() : 1,
-                                (System.nanoTime() - p0) / 1e9 - Budget.windows(settings, s));
-                    } catch (RuntimeException ex) {
-                        skipped.add(c.label() + " in \"" + s.title() + "\": failed: " + ex);
-                        out.println("FAILED: " + ex);
-                        continue;
-                    }
-                    results.add(r);
-                    violated |= r.violations() > 0;
-                    out.println(progressLine(r, (System.nanoTime() - p0) / 1e9));
+                }
+                if (rounds > 1) {
+                    roundResults.put(s, perRound);
                 }
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -380,7 +421,7 @@ public final class Compare {
                     Runtime.getRuntime().availableProcessors()));
             RunInfo info = new RunInfo(o.mode(), command, started, took, Machine.current(), servers.describe(),
                     settings, skipped);
-            write(o.out(), info, results);
+            write(o.out(), info, results, roundResults);
             out.printf(Locale.ROOT, "done in %.1f s: %s, %s, %s%n", took.toMillis() / 1000.0,
                     o.out().resolve("results.md"), o.out().resolve("chart.svg"), o.out().resolve("results.csv"));
         }
@@ -415,7 +456,12 @@ public final class Compare {
                 "**Order**: the contenders of a scenario run one after the other in a fixed order; " + (o.mode().equals("smoke")
                         ? "no unmeasured pass first (smoke), so the first one pays the scenario's first-window cost"
                         : "before them an unmeasured pass of the first one takes the scenario's first-window cost (the"
-                        + " JIT still compiling its harness code), which otherwise falls on whoever runs first"),
+                        + " JIT still compiling its harness code), which otherwise falls on whoever runs first")
+                        + (o.rounds() > 1 ? String.format(Locale.ROOT, ". **Rounds**: the scenarios the Targets table"
+                        + " judges (%s) run %d rounds, the order of the contenders reversed every other round; a"
+                        + " contender's row is its median round (by throughput), and a target is judged on the median"
+                        + " of the per-round ratios (their range beside it)", ROUND_SCENARIOS.stream()
+                        .map(Scenario::name).collect(java.util.stream.Collectors.joining(", ")), o.rounds()) : ""),
                 o.primeClients() ? String.format(Locale.ROOT, "**Clients primed**: before each point's warm-up every"
                         + " client it opened locks and unlocks a name of its own; in the handoff and waiter scenarios"
                         + " every thread then waits once on the scenario's name behind a holder and takes it in turn"
@@ -460,11 +506,19 @@ public final class Compare {
         return b.toString();
     }
 
+    /**
+     * How many rounds scenario {@code s} runs: {@link Options#rounds()} for a target scenario
+     * compared between two or more contenders, else one.
+     */
+    static int rounds(Options o, Scenario s, List<Contender> contenders) {
+        return ROUND_SCENARIOS.contains(s) && contenders.size() >= 2 ? o.rounds() : 1;
+    }
+
     /** Writes results.md, chart.svg and results.csv into {@code dir}. */
-    static void write(Path dir, RunInfo info, List<Result> results) {
+    static void write(Path dir, RunInfo info, List<Result> results, Map<Scenario, List<Map<Contender, Result>>> rounds) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("results.md"), Report.markdown(info, results), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("results.md"), Report.markdown(info, results, rounds), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("chart.svg"), SvgChart.render("distlock vs Redisson and Curator ("
                     + info.mode() + " run, " + info.startedAt().toString().substring(0, 16).replace('T', ' ') + " UTC)",
                     info.machine().describe(), results), StandardCharsets.UTF_8);

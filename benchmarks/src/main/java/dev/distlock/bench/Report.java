@@ -32,8 +32,23 @@ public final class Report {
      * @throws IllegalArgumentException if an argument is null
      */
     public static String markdown(RunInfo info, List<Result> results) {
-        if (info == null || results == null) {
-            throw new IllegalArgumentException("info and results must not be null");
+        return markdown(info, results, Map.of());
+    }
+
+    /**
+     * Renders the whole report, judging the targets of scenarios that ran in several rounds on
+     * the median of their per-round ratios.
+     *
+     * @param info    what to say about the run
+     * @param results every measured point (one per contender and scenario), in any order
+     * @param rounds  the rounds of the scenarios that had several
+     * @return the Markdown text
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static String markdown(RunInfo info, List<Result> results,
+                                  Map<Scenario, List<Map<Contender, Result>>> rounds) {
+        if (info == null || results == null || rounds == null) {
+            throw new IllegalArgumentException("info, results and rounds must not be null");
         }
         Map<Contender, Map<Scenario, Result>> byContender = index(results);
         StringBuilder md = new StringBuilder();
@@ -64,7 +79,7 @@ public final class Report {
 
         md.append("\n## Targets from the backend issues\n\n");
         md.append("| issue | target | measured | status |\n|---|---|---|---|\n");
-        for (Targets.Check c : Targets.check(byContender)) {
+        for (Targets.Check c : Targets.check(byContender, rounds)) {
             md.append("| ").append(c.issue()).append(" | ").append(cell(c.target())).append(" | ")
                     .append(cell(c.measured())).append(" | ").append(switch (c.status()) {
                         case MET -> "met";

@@ -70,6 +70,21 @@ class CompareTest {
     }
 
     @Test
+    void targetScenariosRunInRoundsExceptInSmokeOrAlone() {
+        Compare.Options quick = Compare.parse(new String[] {"--quick"});
+        assertThat(quick.rounds()).isEqualTo(3);
+        assertThat(Compare.parse(new String[] {"--smoke"}).rounds()).isEqualTo(1);
+        assertThat(Compare.parse(new String[] {"--quick", "--rounds", "5"}).rounds()).isEqualTo(5);
+        List<Contender> two = List.of(Contender.DISTLOCK_ZOOKEEPER, Contender.CURATOR);
+        assertThat(Compare.rounds(quick, Scenario.UNCONTENDED_1, two)).isEqualTo(3);
+        assertThat(Compare.rounds(quick, Scenario.WAITERS_100, two)).isEqualTo(3);
+        assertThat(Compare.rounds(quick, Scenario.REENTRANT, two)).as("not a target scenario").isEqualTo(1);
+        assertThat(Compare.rounds(quick, Scenario.UNCONTENDED_1, List.of(Contender.CURATOR))).as("nothing to compare")
+                .isEqualTo(1);
+        assertThatThrownBy(() -> Compare.parse(new String[] {"--rounds", "0"})).hasMessageContaining("--rounds");
+    }
+
+    @Test
     void badArgumentsNameTheArgumentAndTheRule() {
         assertThatThrownBy(() -> Compare.parse(new String[] {"--held", "0"}))
                 .hasMessage("--held must be a positive integer, was '0'");
