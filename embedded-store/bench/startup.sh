@@ -2,8 +2,10 @@
 # Start-to-first-reply of the embedded Redis server, next to a real redis-server measured the
 # same way (process spawn -> first PONG). Per round it forks a fresh JVM that builds and starts
 # an EmbeddedRedisServer in process and PINGs it over a raw socket (then starts five more servers
-# in that JVM), a standalone server (dev.distlock.embedded.Main), the standalone server with an
-# AppCDS archive, and a redis-server; the last three are polled with PING until they answer.
+# in that JVM), the two floors in fresh JVMs (a bare Netty NIO server with no code of this module,
+# and a server on the JDK's ServerSocketChannel alone), a standalone server
+# (dev.distlock.embedded.Main), the standalone server with an AppCDS archive (also with the
+# README's JVM options) and a redis-server; the last ones are polled with PING until they answer.
 # Prints medians, min and max in ms.
 #
 #   embedded-store/bench/startup.sh              # N=15 rounds

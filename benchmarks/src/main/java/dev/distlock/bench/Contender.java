@@ -66,6 +66,36 @@ public enum Contender {
     }
 
     /**
+     * Returns the name shown in the report for this contender in scenario {@code s}: the label,
+     * except for the anchors in the coordination scenarios, where it names the recipe measured
+     * (Redisson {@code RReadWriteLock} / {@code RPermitExpirableSemaphore}, Curator
+     * {@code InterProcessReadWriteLock} / {@code InterProcessSemaphoreV2} / {@code LeaderLatch}).
+     *
+     * @param s the scenario
+     * @return the label
+     * @throws IllegalArgumentException if {@code s} is null
+     */
+    public String label(Scenario s) {
+        if (s == null) {
+            throw new IllegalArgumentException("scenario must not be null");
+        }
+        return switch (this) {
+            case REDISSON -> switch (s.kind()) {
+                case READ_WRITE -> "Redisson RReadWriteLock";
+                case SEMAPHORE -> "Redisson RPermitExpirableSemaphore";
+                default -> label;
+            };
+            case CURATOR -> switch (s.kind()) {
+                case READ_WRITE -> "Curator InterProcessReadWriteLock";
+                case SEMAPHORE -> "Curator InterProcessSemaphoreV2";
+                case ELECTION -> "Curator LeaderLatch";
+                default -> label;
+            };
+            default -> label;
+        };
+    }
+
+    /**
      * Returns the servers this contender uses.
      *
      * @return the family

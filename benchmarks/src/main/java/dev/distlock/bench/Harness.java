@@ -76,16 +76,20 @@ final class Harness {
     Result run(Contender c, Scenario s, Settings settings) throws InterruptedException {
         this.settings = settings;
         String prefix = "bench:" + runId + ":" + s.name().toLowerCase(java.util.Locale.ROOT);
+        if (s.isCoordination()) {
+            return runCoordination(c, s, prefix);
+        }
         List<LockAdapter> adapters = new ArrayList<>();
         ServerCounter counter = servers.counter(c.family());
         try {
             int clients = s.clientPerThread() ? s.threads() : 1;
-            adapters.addAll(openAll(c, clients));
+            adapters.addAll(openAll(clients, () -> LockAdapters.open(c, servers)));
             return switch (s.kind()) {
                 case UNCONTENDED -> uncontended(c, s, adapters.get(0), prefix, counter);
                 case HANDOFF, WAITERS -> handoff(c, s, adapters, prefix + ":hot", counter);
                 case REENTRANT -> reentrant(c, s, adapters.get(0), prefix + ":re", counter);
                 case HELD -> held(c, s, adapters.get(0), prefix, counter);
+                case READ_WRITE, SEMAPHORE, ELECTION -> throw new AssertionError("run by runCoordination");
             };
         } finally {
             closeAll(adapters);
@@ -116,19 +120,44 @@ final class Harness {
         }
     }
 
-    private List<LockAdapter> openAll(Contender c, int n) throws InterruptedException {
+    private Result runCoordination(Contender c, Scenario s, String prefix) throws InterruptedException {
+        List<CoordinationAdapter> adapters = new ArrayList<>();
+        ServerCounter counter = servers.counter(c.family());
+        try {
+            int clients = s.clientPerThread() ? s.threads() : 1;
+            adapters.addAll(openAll(clients, () -> CoordinationAdapters.open(c, servers)));
+            return switch (s.kind()) {
+                case READ_WRITE -> readWrite(c, s, adapters.get(0), prefix + ":rw", counter);
+                case SEMAPHORE -> semaphore(c, s, adapters.get(0), prefix + ":sem", counter);
+                case ELECTION -> election(c, s, adapters, prefix + ":elect", counter);
+                default -> throw new IllegalArgumentException(s + " is not a coordination scenario");
+            };
+        } finally {
+            closeAll(adapters);
+            counter.close();
+        }
+    }
+
+    private <T extends AutoCloseable> List<T> openAll(int n, java.util.concurrent.Callable<T> opener)
+            throws InterruptedException {
         if (n == 1) {
-            return List.of(LockAdapters.open(c, servers));
+            try {
+                return List.of(opener.call());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 8));
-        List<Future<LockAdapter>> futures = new ArrayList<>();
+        List<Future<T>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            futures.add(pool.submit(() -> LockAdapters.open(c, servers)));
+            futures.add(pool.submit(opener));
         }
         pool.shutdown();
-        List<LockAdapter> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         RuntimeException failure = null;
-        for (Future<LockAdapter> f : futures) {
+        for (Future<T> f : futures) {
             try {
                 out.add(f.get());
             } catch (java.util.concurrent.ExecutionException e) {
@@ -142,7 +171,7 @@ final class Harness {
         return out;
     }
 
-    private static void closeAll(List<LockAdapter> adapters) {
+    private static void closeAll(List<? extends AutoCloseable> adapters) {
         if (adapters.size() <= 1) {
             adapters.forEach(Harness::closeQuietly);
             return;
@@ -157,10 +186,10 @@ final class Harness {
         }
     }
 
-    private static void closeQuietly(LockAdapter a) {
+    private static void closeQuietly(AutoCloseable a) {
         try {
             a.close();
-        } catch (RuntimeException ignored) {
+        } catch (Exception ignored) {
             // closing is best effort at the end of a scenario
         }
     }
@@ -498,5 +527,184 @@ final class Harness {
         return new Result(c, s, commandsPerSecond, -1, -1, Double.NaN,
                 (end.cpuSeconds - start.cpuSeconds) / seconds, (end.serverCpuSeconds - start.serverCpuSeconds) / seconds,
                 released, errors, 0, note);
+    }
+
+    private Result readWrite(Contender c, Scenario s, CoordinationAdapter adapter, String name, ServerCounter counter)
+            throws InterruptedException {
+        AtomicInteger readers = new AtomicInteger();
+        AtomicInteger writers = new AtomicInteger();
+        return measure(c, s, s.threads(), counter, (id, t) -> {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            while (phase != STOP) {
+                boolean read = random.nextDouble() < Scenario.READ_SHARE;
+                long t0 = System.nanoTime();
+                try {
+                    if (read) {
+                        adapter.readLock(name);
+                    } else {
+                        adapter.writeLock(name);
+                    }
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                // Readers and writers announce themselves, then look: an overlap is seen by one of them.
+                if (read) {
+                    readers.incrementAndGet();
+                    if (writers.get() != 0) {
+                        t.violations++;
+                    }
+                    readers.decrementAndGet();
+                } else {
+                    if (writers.incrementAndGet() != 1 || readers.get() != 0) {
+                        t.violations++;
+                    }
+                    writers.decrementAndGet();
+                }
+                try {
+                    if (read) {
+                        adapter.readUnlock(name);
+                    } else {
+                        adapter.writeUnlock(name);
+                    }
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    continue;
+                }
+                long d = System.nanoTime() - t0;
+                if (phase == MEASURE) {
+                    t.latency.record(d);
+                    t.ops++;
+                }
+            }
+        });
+    }
+
+    private Result semaphore(Contender c, Scenario s, CoordinationAdapter adapter, String name, ServerCounter counter)
+            throws InterruptedException {
+        AtomicInteger inside = new AtomicInteger();
+        int permits = Scenario.SEMAPHORE_PERMITS;
+        return measure(c, s, s.threads(), counter, (id, t) -> {
+            while (phase != STOP) {
+                long t0 = System.nanoTime();
+                Object permit;
+                try {
+                    permit = adapter.acquirePermit(name, permits);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                if (inside.incrementAndGet() > permits) {
+                    t.violations++;
+                }
+                inside.decrementAndGet();
+                try {
+                    adapter.releasePermit(name, permit);
+                } catch (RuntimeException e) {
+                    t.error(e);
+                    continue;
+                }
+                long d = System.nanoTime() - t0;
+                if (phase == MEASURE) {
+                    t.latency.record(d);
+                    t.ops++;
+                }
+            }
+        });
+    }
+
+    /**
+     * Failovers: one driver thread finds the leader, makes it resign and waits until another
+     * participant gains leadership; the latency runs from the {@code resign()} call to the
+     * library's "you are leader" callback of the next leader. The one that resigned joins again
+     * at once, so every failover has the same number of followers.
+     */
+    private Result election(Contender c, Scenario s, List<CoordinationAdapter> adapters, String group,
+            ServerCounter counter) throws InterruptedException {
+        List<CoordinationAdapter.Participant> participants = new ArrayList<>();
+        AtomicLong gains = new AtomicLong();
+        AtomicLong lastGainNanos = new AtomicLong();
+        AtomicLong overlaps = new AtomicLong();
+        Runnable onGained = () -> {
+            lastGainNanos.set(System.nanoTime());
+            if (participants.stream().filter(CoordinationAdapter.Participant::isLeader).count() > 1) {
+                overlaps.incrementAndGet();
+            }
+            gains.incrementAndGet();
+        };
+        for (CoordinationAdapter a : adapters) {
+            participants.add(a.participant(group));
+        }
+        participants.forEach(p -> p.join(onGained));
+        long patience = TimeUnit.SECONDS.toNanos(10);
+        // The first election (connecting, first subscriptions) is not a failover: let it happen before the windows.
+        long firstBy = System.nanoTime() + patience;
+        while (participants.stream().noneMatch(CoordinationAdapter.Participant::isLeader)
+                && System.nanoTime() - firstBy < 0) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        try {
+            return measure(c, s, 1, counter, (id, t) -> {
+                while (phase != STOP) {
+                    CoordinationAdapter.Participant leader = null;
+                    long lookUntil = System.nanoTime() + patience;
+                    while (leader == null && phase != STOP && System.nanoTime() - lookUntil < 0) {
+                        for (CoordinationAdapter.Participant p : participants) {
+                            if (p.isLeader()) {
+                                leader = p;
+                                break;
+                            }
+                        }
+                        if (leader == null) {
+                            LockSupport.parkNanos(20_000);
+                        }
+                    }
+                    if (leader == null) {
+                        if (phase != STOP) {
+                            t.error(new IllegalStateException("no leader within 10 s"));
+                        }
+                        continue;
+                    }
+                    long before = gains.get();
+                    long t0 = System.nanoTime();
+                    try {
+                        leader.resign();
+                    } catch (RuntimeException e) {
+                        t.error(e);
+                        continue;
+                    }
+                    long waitUntil = System.nanoTime() + patience;
+                    while (gains.get() == before && System.nanoTime() - waitUntil < 0) {
+                        LockSupport.parkNanos(20_000);
+                    }
+                    boolean elected = gains.get() != before;
+                    long d = lastGainNanos.get() - t0;
+                    try {
+                        leader.join(onGained);
+                    } catch (RuntimeException e) {
+                        t.error(e);
+                    }
+                    if (!elected) {
+                        t.error(new IllegalStateException("no new leader within 10 s of a resign"));
+                        continue;
+                    }
+                    if (phase == MEASURE) {
+                        t.latency.record(Math.max(0, d));
+                        t.ops++;
+                    }
+                }
+                t.violations += overlaps.getAndSet(0);
+            });
+        } finally {
+            for (CoordinationAdapter.Participant p : participants) {
+                try {
+                    p.resign();
+                } catch (RuntimeException ignored) {
+                    // closing the clients ends the participants anyway
+                }
+            }
+        }
     }
 }

@@ -12,13 +12,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs the JMH suite ({@code dev.distlock.bench.jmh}) on servers started once here and handed
  * to every fork through system properties, with the {@code contender} parameter limited to the
  * contenders that can run (the others are listed as skipped). Floors run only the uncontended
- * benchmarks, in a second JMH run. Any JMH option may be given,
+ * benchmarks, in a second JMH run; the coordination suite ({@code CoordinationBenchmarks}) runs in one
+ * of its own, with the contenders that have the primitives. Any JMH option may be given,
  * for example {@code -p contender=REDISSON,DISTLOCK_REDIS -f 1 -wi 2 -i 3 LockBenchmarks.uncontended1}.
  *
  * <p>Not thread-safe; one run per JVM.
  */
 final class JmhLauncher {
     private static final String SUITE = "dev\\.distlock\\.bench\\.jmh\\.LockBenchmarks";
+    private static final String COORDINATION = "dev\\.distlock\\.bench\\.jmh\\.CoordinationBenchmarks";
 
     private JmhLauncher() {
     }
@@ -57,6 +59,20 @@ final class JmhLauncher {
                     b.include(SUITE + ".*");
                 }
                 new Runner(b.build()).run();
+            }
+            // The coordination suite, for the contenders that have read-write locks, semaphores or elections.
+            List<String> coordination = new ArrayList<>();
+            for (String c : locks) {
+                Contender k = Contender.valueOf(c);
+                if (CoordinationAdapters.supports(k, Scenario.READ_WRITE_8)
+                        || CoordinationAdapters.supports(k, Scenario.ELECTION_FAILOVER_3)) {
+                    coordination.add(c);
+                }
+            }
+            if (!coordination.isEmpty() && cli.getIncludes().isEmpty()) {
+                new Runner(new OptionsBuilder().parent(cli).jvmArgsAppend(forks)
+                        .param("contender", coordination.toArray(String[]::new)).include(COORDINATION + ".*").build())
+                        .run();
             }
             if (!floors.isEmpty()) {
                 ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(forks)

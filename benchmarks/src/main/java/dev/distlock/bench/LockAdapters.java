@@ -252,20 +252,7 @@ public final class LockAdapters {
         private final Function<String, InterProcessMutex> newMutex;
 
         Curator(String connect) {
-            this.client = CuratorFrameworkFactory.builder().connectString(connect)
-                    .sessionTimeoutMs(30_000).connectionTimeoutMs(10_000)
-                    .retryPolicy(new ExponentialBackoffRetry(100, 3)).build();
-            client.start();
-            try {
-                if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
-                    client.close();
-                    throw new IllegalStateException("Curator could not connect to " + connect + " within 10 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                client.close();
-                throw new IllegalStateException("interrupted while connecting", e);
-            }
+            this.client = curator(connect);
             this.newMutex = name -> new InterProcessMutex(client, "/curator-bench/" + name);
         }
 
@@ -295,6 +282,32 @@ public final class LockAdapters {
         public void close() {
             client.close();
         }
+    }
+
+    /**
+     * Starts a CuratorFramework client on {@code connect} and waits until it is connected (30 s
+     * session, 10 s connection timeout, a short exponential retry).
+     *
+     * @param connect the ZooKeeper connect string
+     * @return the started client; close it
+     * @throws IllegalStateException if it does not connect within 10 s or the thread is interrupted
+     */
+    static CuratorFramework curator(String connect) {
+        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(connect)
+                .sessionTimeoutMs(30_000).connectionTimeoutMs(10_000)
+                .retryPolicy(new ExponentialBackoffRetry(100, 3)).build();
+        client.start();
+        try {
+            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                client.close();
+                throw new IllegalStateException("Curator could not connect to " + connect + " within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new IllegalStateException("interrupted while connecting", e);
+        }
+        return client;
     }
 
     /** The Redis floor: lock and unlock are one {@code PING} each over one Lettuce connection. */

@@ -57,7 +57,10 @@ public final class Report {
         md.append("\nNumbers from one noisy machine: compare the ratios within this run, not the absolute values"
                 + " across runs. Rate × = throughput ÷ the anchor's (higher is better); p99 × = p99 ÷ the"
                 + " anchor's (lower is better). Anchors: Redisson RLock for Redis, Redisson RedLock for"
-                + " Redlock, Curator InterProcessMutex for ZooKeeper.\n");
+                + " Redlock, Curator InterProcessMutex for ZooKeeper; in the coordination scenarios Redisson"
+                + " RReadWriteLock and RPermitExpirableSemaphore for Redis (Redisson has no leader election),"
+                + " Curator InterProcessReadWriteLock, InterProcessSemaphoreV2 and LeaderLatch for ZooKeeper"
+                + " (Redlock has no anchor there).\n");
 
         md.append("\n## Targets from the backend issues\n\n");
         md.append("| issue | target | measured | status |\n|---|---|---|---|\n");
@@ -89,7 +92,7 @@ public final class Report {
                         .append(" | client CPU (cores) | server CPU (cores) | cmds/s × | notes |\n")
                         .append("|---|---:|---:|---:|---:|---|\n");
                 for (Result r : rows) {
-                    md.append("| ").append(r.contender().label()).append(" | ").append(rate(r.throughput()))
+                    md.append("| ").append(r.contender().label(r.scenario())).append(" | ").append(rate(r.throughput()))
                             .append(" | ").append(cores(r.clientCpu())).append(" | ").append(cores(r.serverCpu()))
                             .append(" | ").append(rateRatio(r, byContender)).append(" | ").append(notes(r))
                             .append(" |\n");
@@ -99,7 +102,7 @@ public final class Report {
                         .append(" | p50 µs | p99 µs | server cmds/op | rate × | p99 × | notes |\n")
                         .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
                 for (Result r : rows) {
-                    md.append("| ").append(r.contender().label()).append(" | ").append(rate(r.throughput()))
+                    md.append("| ").append(r.contender().label(r.scenario())).append(" | ").append(rate(r.throughput()))
                             .append(" | ").append(micros(r.p50Nanos())).append(" | ").append(micros(r.p99Nanos()))
                             .append(" | ").append(perOp(r.commandsPerOp())).append(" | ")
                             .append(rateRatio(r, byContender)).append(" | ").append(p99Ratio(r, byContender))
@@ -131,7 +134,7 @@ public final class Report {
             if (cols.stream().noneMatch(c -> byContender.get(c).containsKey(s))) {
                 continue;
             }
-            md.append("| ").append(s.title()).append(" |");
+            md.append("| ").append(s.title()).append(summaryAnchors(s)).append(" |");
             for (Contender c : cols) {
                 Result r = byContender.get(c).get(s);
                 if (r == null) {
@@ -145,6 +148,16 @@ public final class Report {
             }
             md.append('\n');
         }
+    }
+
+    /** In a coordination row the columns' anchors are other recipes than the column headers say: name them. */
+    private static String summaryAnchors(Scenario s) {
+        return switch (s.kind()) {
+            case READ_WRITE, SEMAPHORE -> " (anchors: " + Contender.REDISSON.label(s) + ", " + Contender.CURATOR.label(s)
+                    + "; none for Redlock)";
+            case ELECTION -> " (anchor: " + Contender.CURATOR.label(s) + "; none for Redis and Redlock)";
+            default -> "";
+        };
     }
 
     static Map<Contender, Map<Scenario, Result>> index(List<Result> results) {

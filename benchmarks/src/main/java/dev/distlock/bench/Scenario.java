@@ -4,7 +4,8 @@ package dev.distlock.bench;
  * What is measured, one row group of the report each. Throughput means lock+unlock pairs per
  * second (uncontended), handoffs per second (handoff and waiters: every acquisition passes the
  * lock from another thread), reentrant acquires per second, or server commands per second while
- * locks are only being held and renewed ({@link Kind#HELD}).
+ * locks are only being held and renewed ({@link Kind#HELD}); for the coordination scenarios, read
+ * or write lock+unlock pairs, permit acquire+release pairs, or leader failovers per second.
  *
  * <p>Immutable and thread-safe.
  */
@@ -30,7 +31,21 @@ public enum Scenario {
     /** 11 clients, one thread each, take turns on one name: 10 waiters. */
     WAITERS_10(Kind.WAITERS, 11, true, "10 waiters on one name (11 clients)"),
     /** 101 clients, one thread each, take turns on one name: 100 waiters. */
-    WAITERS_100(Kind.WAITERS, 101, true, "100 waiters on one name (101 clients)");
+    WAITERS_100(Kind.WAITERS, 101, true, "100 waiters on one name (101 clients)"),
+    /**
+     * 8 threads sharing one client on one read-write lock, 90% reads and 10% writes, each a
+     * lock+unlock; the writer preference of the locks is part of what is measured.
+     */
+    READ_WRITE_8(Kind.READ_WRITE, 8, false, "read-write lock, 8 threads, 90% reads, one client"),
+    /** 8 threads sharing one client take and give back one permit each of a 3-permit semaphore. */
+    SEMAPHORE_3_OF_8(Kind.SEMAPHORE, 8, false, "semaphore of 3 permits, 8 threads, one client"),
+    /** 3 participants, a client each: the leader resigns, the next one is elected, again and again. */
+    ELECTION_FAILOVER_3(Kind.ELECTION, 3, true, "leader election failover, 3 participants (3 clients)");
+
+    /** The share of reads in {@link #READ_WRITE_8}. */
+    public static final double READ_SHARE = 0.9;
+    /** The permits of the semaphore of {@link #SEMAPHORE_3_OF_8}. */
+    public static final int SEMAPHORE_PERMITS = 3;
 
     /** The shape of a scenario's loop. */
     public enum Kind {
@@ -43,7 +58,13 @@ public enum Scenario {
         /** Locks only held; the watchdog works. */
         HELD,
         /** Like {@link #HANDOFF}, a client per thread, reported as server commands per handoff. */
-        WAITERS
+        WAITERS,
+        /** Threads take the read side (mostly) or the write side of one read-write lock. */
+        READ_WRITE,
+        /** More threads than permits take and give back one permit each. */
+        SEMAPHORE,
+        /** Participants of one election; the leader resigns and the time to the next leader is measured. */
+        ELECTION
     }
 
     private final Kind kind;
@@ -107,6 +128,16 @@ public enum Scenario {
     }
 
     /**
+     * Returns whether this scenario measures a coordination primitive (read-write lock,
+     * semaphore, leader election) rather than a mutex.
+     *
+     * @return true for the coordination scenarios
+     */
+    public boolean isCoordination() {
+        return kind == Kind.READ_WRITE || kind == Kind.SEMAPHORE || kind == Kind.ELECTION;
+    }
+
+    /**
      * Returns the unit of {@link Result#throughput()} in this scenario.
      *
      * @return for example {@code "ops/s"} or {@code "handoffs/s"}
@@ -117,6 +148,9 @@ public enum Scenario {
             case HANDOFF, WAITERS -> "handoffs/s";
             case REENTRANT -> "reentries/s";
             case HELD -> "renewal cmds/s";
+            case READ_WRITE -> "lock+unlock/s";
+            case SEMAPHORE -> "acquire+release/s";
+            case ELECTION -> "failovers/s";
         };
     }
 }

@@ -17,7 +17,7 @@ class CompareTest {
             "--zk-uri", "zk://127.0.0.1:2181/ns", "--redlock-uris", "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3",
             "--contenders", "redisson,distlock-redis", "--redis-server", "embedded"});
         assertThat(o.mode()).isEqualTo("quick");
-        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(100));
+        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(120));
         assertThat(o.prime()).isPositive();
         assertThat(o.servers().redisUri()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(o.servers().zkConnect()).isEqualTo("127.0.0.1:2181");
@@ -30,6 +30,22 @@ class CompareTest {
         assertThat(Compare.parse(new String[] {"--quick", "--scenarios", "handoff_16_shared"}).scenarios())
                 .containsExactly(Scenario.HANDOFF_16_SHARED);
         assertThat(Compare.parse(new String[] {}).scenarios()).containsExactly(Scenario.values());
+    }
+
+    @Test
+    void coordinationScenariosRunOnlyWhereThePrimitiveExists() {
+        assertThat(Compare.QUICK_SCENARIOS).contains(Scenario.READ_WRITE_8, Scenario.SEMAPHORE_3_OF_8,
+                Scenario.ELECTION_FAILOVER_3);
+        assertThat(CoordinationAdapters.supports(Contender.REDISSON, Scenario.READ_WRITE_8)).isTrue();
+        assertThat(CoordinationAdapters.supports(Contender.REDISSON, Scenario.ELECTION_FAILOVER_3)).isFalse();
+        assertThat(CoordinationAdapters.supports(Contender.DISTLOCK_REDLOCK, Scenario.SEMAPHORE_3_OF_8)).isFalse();
+        assertThat(CoordinationAdapters.supports(Contender.DISTLOCK_REDLOCK, Scenario.ELECTION_FAILOVER_3)).isTrue();
+        assertThat(CoordinationAdapters.supports(Contender.REDISSON_REDLOCK, Scenario.READ_WRITE_8)).isFalse();
+        assertThat(CoordinationAdapters.supports(Contender.REDIS_PING_FLOOR, Scenario.UNCONTENDED_1)).isTrue();
+        assertThat(CoordinationAdapters.supports(Contender.REDIS_PING_FLOOR, Scenario.HANDOFF_4_SHARED)).isFalse();
+        assertThat(Contender.CURATOR.label(Scenario.ELECTION_FAILOVER_3)).isEqualTo("Curator LeaderLatch");
+        assertThat(Contender.REDISSON.label(Scenario.SEMAPHORE_3_OF_8)).isEqualTo("Redisson RPermitExpirableSemaphore");
+        assertThat(Contender.REDISSON.label(Scenario.UNCONTENDED_1)).isEqualTo(Contender.REDISSON.label());
     }
 
     @Test

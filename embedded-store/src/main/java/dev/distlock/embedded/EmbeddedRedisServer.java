@@ -2,6 +2,7 @@ package dev.distlock.embedded;
 
 import dev.distlock.embedded.internal.RedisServerCore;
 import dev.distlock.embedded.internal.ServerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,8 +39,31 @@ import java.util.Objects;
  * the script time limit is stopped by the engine.
  *
  * <p><b>Data.</b> {@code databases} logical databases of strings, hashes, lists and sorted
- * sets, each a hash table of keys plus an array of the keys that have a TTL. Nothing is
+ * sets, each a hash table of keys plus an array of the keys that have a TTL. Without
+ * {@link Builder#appendOnly(Path, AppendFsync)} or {@link Builder#dataDir(Path)} nothing is
  * persisted: {@link #close()} loses everything; {@link RedisFaults#restart(boolean)} chooses.
+ *
+ * <p><b>Replication.</b> A server becomes a replica of another embedded server through
+ * {@link Builder#replicaOf(String, int)}, {@link #replicaOf(EmbeddedRedisServer)} or
+ * {@code REPLICAOF host port}: it syncs in full from a snapshot, then applies the primary's
+ * stream of effects (the final state of every key a command, script or transaction changed,
+ * applied atomically per command, script or transaction). It is read-only for clients
+ * ({@code -READONLY}), never expires keys itself (a logically expired key reads as absent; the
+ * primary's DEL removes it), acknowledges its offset every second and on request, and
+ * reconnects by itself (every 100 ms) when its link drops, with a partial resync from the
+ * primary's backlog when it can. {@code WAIT}, {@code min-replicas-to-write} and
+ * {@code min-replicas-max-lag} behave as in Redis. {@link #promote()} is Sentinel's failover step
+ * ({@code REPLICAOF NO ONE}). This replication speaks only to other embedded servers (its own
+ * snapshot and stream format), not to a real Redis.
+ *
+ * <p><b>Persistence.</b> An append-only file ({@code appendonly.aof} in the directory given to
+ * {@link Builder#appendOnly(Path, AppendFsync)}) gets the same effects as replicas, fsynced as
+ * the {@link AppendFsync} policy says; {@link #save()} / {@code SAVE} writes a snapshot
+ * ({@code dump.snapshot} in {@link Builder#dataDir(Path)}, else in the append-only file's
+ * directory); {@code BGREWRITEAOF} rewrites the file as a snapshot (both are done at once, not in
+ * the background). A server started on a directory that holds these files loads them; so does
+ * {@link RedisFaults#restartFromDisk()}. Keys already expired at load time are not loaded.
+ * {@link RedisFaults#crash()} is a power loss: appended bytes not yet fsynced are lost.
  *
  * <p><b>Time and expiry.</b> All time comes from the {@link StoreClock} (plus the skew set through
  * {@link RedisFaults}). A key past its deadline is gone on access (lazy expiry), and every
@@ -154,12 +178,113 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
 
     /**
+     * Makes this server a replica of {@code primary} (as {@code REPLICAOF host port}): it drops
+     * its own replicas, syncs from the primary (in full, or partially if the primary's backlog
+     * still holds what this server lacks) and then follows its stream. Returns at once; the sync
+     * happens in the background (see {@code master_link_status} in {@code INFO replication}, or
+     * {@code WAIT} on the primary).
+     *
+     * @param primary a started server, not this one
+     * @throws IllegalArgumentException if {@code primary} is null, this server, or was never started
+     * @throws IllegalStateException    if this server was never started
+     */
+    public void replicaOf(EmbeddedRedisServer primary) {
+        if (primary == null) {
+            throw new IllegalArgumentException("primary must not be null");
+        }
+        if (primary == this) {
+            throw new IllegalArgumentException("primary must not be this server");
+        }
+        if (primary.core.port() == 0) {
+            throw new IllegalArgumentException("primary was never started: " + primary);
+        }
+        replicaOf(primary.host(), primary.port());
+    }
+
+    /**
+     * Makes this server a replica of the server at {@code host:port} (as {@code REPLICAOF host
+     * port}); see {@link #replicaOf(EmbeddedRedisServer)}.
+     *
+     * @param host the primary's host
+     * @param port the primary's port
+     * @throws IllegalArgumentException if {@code host} is blank, {@code port} is outside 1–65535,
+     *                                  or host:port is this server
+     * @throws IllegalStateException    if this server was never started
+     */
+    public void replicaOf(String host, int port) {
+        checkPrimary(host, port);
+        if (core.port() == 0) {
+            throw new IllegalStateException("server was never started");
+        }
+        if (port == core.port() && (host.trim().equals(host()) || host.trim().equals("localhost"))) {
+            throw new IllegalArgumentException("a server can not be a replica of itself: " + host + ":" + port);
+        }
+        core.replicaOf(host.trim(), port);
+    }
+
+    /**
+     * Promotes this replica to a primary ({@code REPLICAOF NO ONE}, what Sentinel does on
+     * failover): it stops following its primary, keeps its data, accepts writes and starts a new
+     * replication history whose previous id stays valid for partial resyncs up to this point.
+     * A no-op on a primary.
+     *
+     * @throws IllegalStateException if the server was never started
+     */
+    public void promote() {
+        if (core.port() == 0) {
+            throw new IllegalStateException("server was never started");
+        }
+        core.replicaOf(null, 0);
+    }
+
+    /**
+     * Returns whether this server is a replica.
+     *
+     * @return true while it follows a primary
+     */
+    public boolean isReplica() {
+        return core.isReplica();
+    }
+
+    /**
+     * Returns the replication offset ({@code master_repl_offset}): the bytes of replication stream
+     * produced (on a primary) or applied (on a replica).
+     *
+     * @return the offset, 0 before any replica or write
+     */
+    public long replicationOffset() {
+        return core.replicationOffset();
+    }
+
+    /**
+     * Writes a snapshot of the data now ({@code SAVE}): to {@code dump.snapshot} in the data
+     * directory (else the append-only file's directory), through a temporary file that is
+     * fsynced and renamed. The append-only file, if any, is fsynced first.
+     *
+     * @throws IllegalStateException        if neither {@link Builder#dataDir(Path)} nor
+     *                                      {@link Builder#appendOnly(Path, AppendFsync)} was set
+     * @throws java.io.UncheckedIOException if writing fails
+     */
+    public void save() {
+        core.save();
+    }
+
+    /**
      * Stops the server: closes every connection and the listening socket and frees its threads.
-     * All data is lost. Idempotent.
+     * The append-only file, if any, is fsynced and closed; data not persisted is lost. Idempotent.
      */
     @Override
     public void close() {
         core.close();
+    }
+
+    private static void checkPrimary(String host, int port) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 1..65535: " + port);
+        }
     }
 
     @Override
@@ -180,8 +305,126 @@ public final class EmbeddedRedisServer implements AutoCloseable {
         private Duration busyThreshold = Duration.ofSeconds(5);
         private Duration scriptTimeLimit = Duration.ofSeconds(30);
         private int databases = 16;
+        private String replicaOfHost;
+        private int replicaOfPort;
+        private int backlogSize = 1024 * 1024;
+        private int minReplicasToWrite;
+        private Duration minReplicasMaxLag = Duration.ofSeconds(10);
+        private Path aofDir;
+        private AppendFsync appendFsync = AppendFsync.EVERYSEC;
+        private Path dataDir;
 
         private Builder() {
+        }
+
+        /**
+         * Starts the server as a replica of the (embedded) server at {@code host:port}; it
+         * connects when started and keeps reconnecting while the primary is unreachable.
+         *
+         * @param host the primary's host
+         * @param port the primary's port
+         * @return this builder
+         * @throws IllegalArgumentException if {@code host} is blank or {@code port} is outside 1–65535
+         */
+        public Builder replicaOf(String host, int port) {
+            checkPrimary(host, port);
+            this.replicaOfHost = host.trim();
+            this.replicaOfPort = port;
+            return this;
+        }
+
+        /**
+         * Sets the size of the replication backlog (Redis's {@code repl-backlog-size}): how many
+         * bytes of the stream a primary keeps so that a replica that lost its link can resync
+         * partially. Also settable by {@code CONFIG SET repl-backlog-size}.
+         *
+         * @param bytes 16 bytes to 1 GiB; default 1 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is outside 16–1073741824
+         */
+        public Builder replicationBacklogSize(int bytes) {
+            if (bytes < 16 || bytes > (1 << 30)) {
+                throw new IllegalArgumentException("replicationBacklogSize must be in 16..1073741824: " + bytes);
+            }
+            this.backlogSize = bytes;
+            return this;
+        }
+
+        /**
+         * Refuses writes ({@code -NOREPLICAS Not enough good replicas to write.}) unless at least
+         * {@code count} replicas acknowledged within {@link #minReplicasMaxLag(Duration)} (Redis's
+         * {@code min-replicas-to-write}; also {@code CONFIG SET min-replicas-to-write}).
+         *
+         * @param count 0 (off, the default) or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} is negative
+         */
+        public Builder minReplicasToWrite(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("minReplicasToWrite must be >= 0: " + count);
+            }
+            this.minReplicasToWrite = count;
+            return this;
+        }
+
+        /**
+         * Sets how old a replica's last acknowledgement may be for it to count towards
+         * {@link #minReplicasToWrite(int)} (Redis's {@code min-replicas-max-lag}, in seconds there;
+         * also {@code CONFIG SET min-replicas-max-lag}). Measured with the server's clock; replicas
+         * acknowledge about once a second, so a lag under a second makes them flicker.
+         *
+         * @param maxLag a positive duration, millisecond precision; default 10 s
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxLag} is null, zero or negative
+         */
+        public Builder minReplicasMaxLag(Duration maxLag) {
+            this.minReplicasMaxLag = positive(maxLag, "minReplicasMaxLag");
+            return this;
+        }
+
+        /**
+         * Turns on the append-only file {@code appendonly.aof} in {@code dir} (created if
+         * missing) with the given fsync policy. A server started on a directory that already
+         * holds the file loads it.
+         *
+         * @param dir    the directory
+         * @param policy when appended writes are fsynced
+         * @return this builder
+         * @throws IllegalArgumentException if {@code dir} or {@code policy} is null, or {@code dir}
+         *                                  exists and is not a directory
+         */
+        public Builder appendOnly(Path dir, AppendFsync policy) {
+            this.aofDir = directory(dir, "appendOnly dir");
+            if (policy == null) {
+                throw new IllegalArgumentException("policy must not be null");
+            }
+            this.appendFsync = policy;
+            return this;
+        }
+
+        /**
+         * Sets the directory of snapshots ({@code dump.snapshot}, written by {@link #save()},
+         * {@code SAVE} and {@code BGSAVE}, loaded at start and by
+         * {@link RedisFaults#restartFromDisk()}). Without it, snapshots go to the append-only
+         * file's directory.
+         *
+         * @param dir the directory (created when first needed)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code dir} is null or exists and is not a directory
+         */
+        public Builder dataDir(Path dir) {
+            this.dataDir = directory(dir, "dataDir");
+            return this;
+        }
+
+        private static Path directory(Path dir, String name) {
+            if (dir == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+                throw new IllegalArgumentException(name + " must be a directory: " + dir);
+            }
+            return dir.toAbsolutePath();
         }
 
         /**
@@ -319,7 +562,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
          */
         public EmbeddedRedisServer build() {
             return new EmbeddedRedisServer(new ServerConfig(port, bindAddress, requirePass, Map.copyOf(users),
-                    clock, busyThreshold, scriptTimeLimit, databases));
+                    clock, busyThreshold, scriptTimeLimit, databases, replicaOfHost, replicaOfPort, backlogSize,
+                    minReplicasToWrite, minReplicasMaxLag, aofDir, appendFsync, dataDir));
         }
 
         private static Duration positive(Duration d, String name) {

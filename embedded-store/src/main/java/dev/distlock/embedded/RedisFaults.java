@@ -76,31 +76,98 @@ public final class RedisFaults {
 
     /**
      * A network partition as seen by clients: new connections are refused and every open one is
-     * dropped. The data stays. Undo with {@link #acceptConnections()} (or {@link #clear()}).
+     * dropped, including replication links (a replica's link to its primary too; it does not
+     * reconnect while connections are refused). The data stays. Undo with
+     * {@link #acceptConnections()} (or {@link #clear()}).
      */
     public void partition() {
         control.refuseConnections();
         control.dropConnections();
+        control.dropMasterLink();
     }
 
     /**
-     * Stops the server as a crash would: the listening socket and every connection are closed.
-     * The data is kept in memory until {@link #restart(boolean)} decides its fate. Does nothing
-     * if already stopped.
+     * Stops the server as a process crash would: the listening socket and every connection are
+     * closed (replication links too: a replica stops following until restarted). The data is
+     * kept in memory until {@link #restart(boolean)} decides its fate; appended bytes that were
+     * not fsynced still reach the append-only file (the page cache outlives the process). Does
+     * nothing if already stopped.
      */
     public void stop() {
         control.stopServing();
     }
 
     /**
-     * Starts the server again on the same port, stopping it first if it is running.
+     * Starts the server again on the same port, stopping it first if it is running. A replica
+     * reconnects to its primary; replicas of this server reconnect to it (partially resyncing
+     * when {@code keepData}, in full otherwise, since an empty restart starts a new replication
+     * history, which empties them as it would in Redis).
      *
-     * @param keepData {@code true} to keep every key (as a restart with persistence would),
-     *                 {@code false} to start empty (no persistence); scripts are always flushed
+     * @param keepData {@code true} to keep every key in memory, {@code false} to start empty (an
+     *                 append-only file is then rewritten empty, so disk and memory agree); scripts
+     *                 are always flushed. To restart from what is on disk, use
+     *                 {@link #restartFromDisk()}
      * @throws java.io.UncheckedIOException if the port can no longer be bound
      */
     public void restart(boolean keepData) {
         control.restart(keepData);
+    }
+
+    /**
+     * A power loss: the server stops (as {@link #stop()}), the data in memory is gone, and so is
+     * every byte appended to the append-only file but not yet fsynced (with
+     * {@link AppendFsync#ALWAYS} nothing acknowledged; with {@link AppendFsync#EVERYSEC} up to the
+     * last second; with {@link AppendFsync#NO} everything since the last rewrite). It stays down
+     * until {@link #restartFromDisk()} (or {@link #restart(boolean)}, which then starts empty).
+     */
+    public void crash() {
+        control.crash();
+    }
+
+    /**
+     * Restarts the server from what is on disk: stops it if it is running (as {@link #stop()}),
+     * drops the data in memory, loads the snapshot file and then the append-only file (keys
+     * already expired at load time are not loaded), and serves again on the same port. A server
+     * without persistence comes back empty. The replication history starts anew, so its replicas
+     * resync in full; a replica reconnects to its primary.
+     *
+     * @throws java.io.UncheckedIOException if the files cannot be read or the port can no longer be bound
+     */
+    public void restartFromDisk() {
+        control.restartFromDisk();
+    }
+
+    /**
+     * On a primary: holds the replication stream back — writes are still executed, answered and
+     * counted in the offset, but replicas get nothing (and so acknowledge nothing new) until
+     * {@link #resumeReplication()}. Together with {@link #stop()} or {@link #crash()}, this is
+     * "the primary crashes before replicating".
+     */
+    public void pauseReplication() {
+        control.pauseReplication();
+    }
+
+    /**
+     * Sends replicas what {@link #pauseReplication()} held back (a replica whose missing bytes
+     * left the backlog meanwhile is disconnected and resyncs in full).
+     */
+    public void resumeReplication() {
+        control.resumeReplication();
+    }
+
+    /**
+     * Cuts replication only (clients are not affected): drops every replica link of this server
+     * and its own link to its primary, and refuses new ones ({@code PSYNC} is answered with an
+     * error) until {@link #healReplication()}. On a primary with {@code min-replicas-to-write},
+     * this is the minority side of a split brain.
+     */
+    public void partitionReplication() {
+        control.partitionReplication();
+    }
+
+    /** Ends {@link #partitionReplication()}: replicas reconnect by themselves within about 100 ms. */
+    public void healReplication() {
+        control.healReplication();
     }
 
     /**
@@ -183,8 +250,8 @@ public final class RedisFaults {
 
     /**
      * Removes every active fault: ends a pause, removes latency and pending fail-next
-     * counts, accepts connections again and resets the clock skew to zero. Stopped servers are
-     * not restarted.
+     * counts, resumes and heals replication, accepts connections again and resets the clock
+     * skew to zero. Stopped servers are not restarted.
      */
     public void clear() {
         control.clearFaults();

@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The front keeps the holds of these primitives under the primitive's own name and a
  * {@link HoldKind} (read, write, a permit lease, election), apart from any mutex of the same name;
  * {@link LockListener}s and {@link dev.distlock.LeaseLostEvent#lockName()} see the primitive's
- * name (the group's, for an election). An election's mutex lives on the store under the group's
- * name plus {@code U+001F election}.
+ * name (the group's, for an election). An election's term lives in the backend's reserved
+ * election space when the driver implements {@link dev.distlock.spi.ElectionDriver}; otherwise it
+ * is the driver's mutex under the group's name plus {@code U+001F election}.
  *
  * <p>Not part of the API. Thread-safe.
  */
@@ -64,7 +65,8 @@ public final class CoordinatingLockClient implements LockClient {
      */
     public CoordinatingLockClient(String backend, LockConfig config, LockDriver driver) {
         boolean coordinates = driver instanceof dev.distlock.spi.ReadWriteLockDriver
-                || driver instanceof dev.distlock.spi.SemaphoreDriver;
+                || driver instanceof dev.distlock.spi.SemaphoreDriver
+                || driver instanceof dev.distlock.spi.ElectionDriver;
         this.router = coordinates ? new CoordinationRouter(driver) : null;
         this.std = new StandardLockClient(backend, config, coordinates ? router : driver);
     }

@@ -4,6 +4,7 @@ import dev.distlock.LockConfig;
 import dev.distlock.LossReason;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
+import dev.distlock.spi.ElectionDriver;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
 import dev.distlock.spi.LockDriver;
@@ -16,16 +17,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link LockDriver} in front of a backend driver that also serves read-write locks or
- * semaphores: it lets the shared front ({@link StandardLockClient}) keep read holds, write holds
+ * semaphores, or keeps election terms in a space of their own: it lets the shared front ({@link StandardLockClient}) keep read holds, write holds
  * and permit leases as it keeps mutex holds (re-entry, the one watchdog, loss reporting,
  * interrupts), and sends their remote operations to the right SPI.
  *
  * <p>How: the front keeps such a hold under the primitive's own name and a {@link HoldKind}
- * (read, write, or one permit lease), so that the read and write holds of one thread and a mutex
+ * (read, write, one permit lease, or an election's term), so that the read and write holds of one thread and a mutex
  * of the same name are distinct holds; no name is ever suffixed or parsed. The primitive sends the
  * hold's first acquire through {@link #acquire(AcquireRequest, Intent)} with an {@link Intent},
- * which goes, with the store owner id, to the backend's {@link ReadWriteLockDriver} or
- * {@link SemaphoreDriver}; the grant it returns carries a {@link Handle}, by which
+ * which goes, with the store owner id, to the backend's {@link ReadWriteLockDriver},
+ * {@link SemaphoreDriver} or {@link ElectionDriver}; the grant it returns carries a {@link Handle}, by which
  * {@link #renew}, {@link #release} and {@link #renewAll} recognise the hold later. Plain
  * {@link #acquire(AcquireRequest)} (every mutex) goes straight to the backend driver.
  *
@@ -34,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
 final class CoordinationRouter implements LockDriver {
     /** What a coordination hold stands for on the store. */
     enum Kind {
-        READ, WRITE, PERMITS
+        READ, WRITE, PERMITS, ELECTION
     }
 
     /**
@@ -58,11 +59,13 @@ final class CoordinationRouter implements LockDriver {
     private final LockDriver inner;
     private final ReadWriteLockDriver rw;
     private final SemaphoreDriver sem;
+    private final ElectionDriver elections;
 
     CoordinationRouter(LockDriver inner) {
         this.inner = inner;
         this.rw = inner instanceof ReadWriteLockDriver r ? r : null;
         this.sem = inner instanceof SemaphoreDriver s ? s : null;
+        this.elections = inner instanceof ElectionDriver e ? e : null;
     }
 
     LockDriver inner() {
@@ -75,6 +78,10 @@ final class CoordinationRouter implements LockDriver {
 
     SemaphoreDriver semaphores() {
         return sem;
+    }
+
+    ElectionDriver elections() {
+        return elections;
     }
 
     /** Returns the backend's view of a coordination hold: real name, store owner, backend grant. */
@@ -133,6 +140,7 @@ final class CoordinationRouter implements LockDriver {
             case READ -> rw.acquire(ReadWriteLockDriver.Mode.READ, real);
             case WRITE -> rw.acquire(ReadWriteLockDriver.Mode.WRITE, real);
             case PERMITS -> sem.acquirePermits(real, intent.permits(), intent.limit());
+            case ELECTION -> elections.acquireTerm(real);
         };
         CompletableFuture<Grant> result = new CompletableFuture<>();
         source.whenComplete((g, err) -> {
@@ -194,6 +202,7 @@ final class CoordinationRouter implements LockDriver {
             case READ -> rw.renew(ReadWriteLockDriver.Mode.READ, b);
             case WRITE -> rw.renew(ReadWriteLockDriver.Mode.WRITE, b);
             case PERMITS -> sem.renewPermits(b);
+            case ELECTION -> elections.renewTerm(b);
         };
     }
 
@@ -208,6 +217,7 @@ final class CoordinationRouter implements LockDriver {
             case READ -> rw.release(ReadWriteLockDriver.Mode.READ, b);
             case WRITE -> rw.release(ReadWriteLockDriver.Mode.WRITE, b);
             case PERMITS -> sem.releasePermits(b, Integer.MAX_VALUE);
+            case ELECTION -> elections.releaseTerm(b);
         };
     }
 

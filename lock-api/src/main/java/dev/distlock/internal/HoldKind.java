@@ -43,8 +43,11 @@ record HoldKind(Type type, long lease) {
 
     /**
      * The name under which a hold of this kind on {@code name} is asked of the backend's mutex
-     * SPI: the name itself, except for an election, whose mutex lives on the store under the
-     * group's name plus a reserved suffix (so that it is not the group's plain mutex). Read,
+     * SPI: the name itself, except for an election on a driver that is no
+     * {@link dev.distlock.spi.ElectionDriver}, whose mutex lives on the store under the group's
+     * name plus a reserved suffix (so that it is not the group's plain mutex; a lock named exactly
+     * so would share it). Terms sent to an {@code ElectionDriver} go by the group's name into the
+     * backend's reserved election space. Read,
      * write and permit holds go through the coordination SPIs with the name itself.
      *
      * @param name the user's name of the primitive

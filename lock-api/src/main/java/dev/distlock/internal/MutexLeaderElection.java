@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leader election as a recipe over the client's {@link Mutex}: the leader is whoever holds the
- * group's election mutex (a hold of kind {@link HoldKind#ELECTION}, on the store under the name
- * {@code group U+001F election}), with a watchdog lease; the term's token is that hold's
- * fencing token. It is therefore exactly as sound as the backend's mutex (one leader at a time
+ * Leader election as a recipe over a {@link Mutex}: the leader is whoever holds the group's
+ * term (a hold of kind {@link HoldKind#ELECTION}), with a watchdog lease; the term's token is
+ * that hold's fencing token. The term lives in the backend's reserved election space when its
+ * driver is an {@link dev.distlock.spi.ElectionDriver} (so no lock name can reach it), and
+ * otherwise is the driver's mutex under the name {@code group U+001F election}. It is therefore exactly as sound as the backend's mutex (one leader at a time
  * while leases are valid, tokens that only grow), waits as the mutex waits (pub/sub on Redis,
  * a predecessor watch on ZooKeeper), and is reported lost as a mutex hold is.
  *
@@ -53,7 +54,14 @@ final class MutexLeaderElection implements LeaderElection {
     MutexLeaderElection(CoordinatingLockClient client, String group) {
         this.client = client;
         this.group = group;
-        this.mutex = new StandardMutex(client.standard(), group, HoldKind.ELECTION);
+        CoordinationRouter router = client.router();
+        if (router != null && router.elections() != null) {
+            CoordinationRouter.Intent intent = new CoordinationRouter.Intent(CoordinationRouter.Kind.ELECTION, group, "",
+                    1, 1);
+            this.mutex = new StandardMutex(client.standard(), group, HoldKind.ELECTION, r -> router.acquire(r, intent));
+        } else {
+            this.mutex = new StandardMutex(client.standard(), group, HoldKind.ELECTION);
+        }
     }
 
     @Override

@@ -5,7 +5,10 @@ import dev.distlock.LockAcquisitionException;
 import dev.distlock.LockInterruptedException;
 import dev.distlock.Mutex;
 import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.Grant;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +20,8 @@ final class StandardMutex implements Mutex {
     private final StandardLockClient client;
     private final String name;
     private final HoldKind kind;
+    /** Sends a hold's first acquire to the store; null for the driver's mutex acquire. */
+    private final Function<AcquireRequest, CompletableFuture<Grant>> issuer;
 
     StandardMutex(StandardLockClient client, String name) {
         this(client, name, HoldKind.MUTEX);
@@ -24,9 +29,25 @@ final class StandardMutex implements Mutex {
 
     /** A mutex-backed hold of another kind (an election's), kept apart from the plain mutex of {@code name}. */
     StandardMutex(StandardLockClient client, String name, HoldKind kind) {
+        this(client, name, kind, null);
+    }
+
+    /**
+     * A mutex-backed hold of another kind whose first acquire goes to {@code issuer} (for an
+     * election: the router, to the backend's reserved election space) instead of the driver's
+     * mutex acquire.
+     */
+    StandardMutex(StandardLockClient client, String name, HoldKind kind,
+            Function<AcquireRequest, CompletableFuture<Grant>> issuer) {
         this.client = client;
         this.name = name;
         this.kind = kind;
+        this.issuer = issuer;
+    }
+
+    private Hold take(long waitNanos, Duration lease, boolean interruptible) throws InterruptedException {
+        return issuer == null ? client.acquire(name, kind, waitNanos, lease, interruptible)
+                : client.acquire(name, kind, issuer, waitNanos, lease, interruptible);
     }
 
     @Override
@@ -37,7 +58,7 @@ final class StandardMutex implements Mutex {
     @Override
     public void lock() {
         try {
-            client.acquire(name, kind, AcquireRequest.FOREVER, null, false);
+            take(AcquireRequest.FOREVER, null, false);
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible acquire was interrupted", e);
         }
@@ -45,13 +66,13 @@ final class StandardMutex implements Mutex {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        client.acquire(name, kind, AcquireRequest.FOREVER, null, true);
+        take(AcquireRequest.FOREVER, null, true);
     }
 
     @Override
     public boolean tryLock() {
         try {
-            return client.acquire(name, kind, 0, null, false) != null;
+            return take(0, null, false) != null;
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible acquire was interrupted", e);
         }
@@ -66,18 +87,18 @@ final class StandardMutex implements Mutex {
         if (nanos >= Args.FOREVER_THRESHOLD.toNanos()) {
             nanos = AcquireRequest.FOREVER;
         }
-        return client.acquire(name, kind, nanos, null, true) != null;
+        return take(nanos, null, true) != null;
     }
 
     @Override
     public boolean tryLock(Duration wait) throws InterruptedException {
-        return client.acquire(name, kind, Args.waitNanos(wait), null, true) != null;
+        return take(Args.waitNanos(wait), null, true) != null;
     }
 
     @Override
     public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
         long waitNanos = Args.waitNanos(wait);
-        return client.acquire(name, kind, waitNanos, Args.lease(lease), true) != null;
+        return take(waitNanos, Args.lease(lease), true) != null;
     }
 
     @Override
@@ -94,7 +115,7 @@ final class StandardMutex implements Mutex {
     private Lease acquireLease(long waitNanos, Duration lease, Duration wait) {
         Hold hold;
         try {
-            hold = client.acquire(name, kind, waitNanos, lease, true);
+            hold = take(waitNanos, lease, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockInterruptedException(name, e);

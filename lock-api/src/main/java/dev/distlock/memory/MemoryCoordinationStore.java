@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The read-write locks and semaphores of one {@link MemoryLockStore}, kept as a lock server
- * would keep them.
+ * The read-write locks, semaphores and election terms of one {@link MemoryLockStore}, kept as a
+ * lock server would keep them. Each kind has a map of its own, so no name of one kind reaches
+ * another; an election's term is a one-permit lease in the term map.
  *
  * <p>Design: one state per name that is held or waited for, guarded by its own monitor, dropped
  * when nobody holds or waits (as {@link MemoryLockStore} does for mutexes). A read-write state
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  * readers that come after a waiting writer wait behind it (writers are not starved), a
  * request for many permits is not overtaken, and a batch of readers at the head is let in
  * together. A reader whose owner is the writer (a downgrade) is granted at once. Fencing
- * tokens come from one counter for both kinds of names.
+ * tokens come from one counter for every kind of name.
  *
  * <p>Thread-safe.
  */
@@ -45,6 +46,7 @@ final class MemoryCoordinationStore {
     private final LockClock clock;
     private final Map<String, RwState> rwStates = new ConcurrentHashMap<>();
     private final Map<String, SemState> semStates = new ConcurrentHashMap<>();
+    private final Map<String, SemState> termStates = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
 
     MemoryCoordinationStore(LockClock clock) {
@@ -313,7 +315,29 @@ final class MemoryCoordinationStore {
         return acquire(semStates, SemState::new, new Waiter(request, null, permits, limit));
     }
 
+    // ------------------------------------------------------------------ election terms
+
+    /* A term is a one-permit lease in a map of its own: no lock, read-write lock or semaphore name reaches it. */
+
+    CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
+        return acquire(termStates, SemState::new, new Waiter(request, null, 1, 1));
+    }
+
+    CompletableFuture<Boolean> renewTerm(HeldLock held) {
+        return renew(termStates, held);
+    }
+
+    CompletableFuture<Boolean> releaseTerm(HeldLock held) {
+        return release(termStates, held, Integer.MAX_VALUE);
+    }
+
+    // ------------------------------------------------------------------ semaphores (continued)
+
     CompletableFuture<Boolean> renewPermits(HeldLock held) {
+        return renew(semStates, held);
+    }
+
+    private CompletableFuture<Boolean> renew(Map<String, SemState> semStates, HeldLock held) {
         SemState s = semStates.get(held.name());
         if (s == null) {
             return CompletableFuture.completedFuture(false);
@@ -330,6 +354,10 @@ final class MemoryCoordinationStore {
     }
 
     CompletableFuture<Boolean> releasePermits(HeldLock held, int permits) {
+        return release(semStates, held, permits);
+    }
+
+    private CompletableFuture<Boolean> release(Map<String, SemState> semStates, HeldLock held, int permits) {
         SemState s = semStates.get(held.name());
         if (s == null) {
             return CompletableFuture.completedFuture(false);
@@ -366,7 +394,7 @@ final class MemoryCoordinationStore {
     /** Returns how many waiters are queued on a read-write lock or semaphore name; for tests. */
     int waiters(String name) {
         int n = 0;
-        for (Map<String, ? extends State> m : java.util.List.of(rwStates, semStates)) {
+        for (Map<String, ? extends State> m : java.util.List.of(rwStates, semStates, termStates)) {
             State s = m.get(name);
             if (s != null) {
                 synchronized (s) {
@@ -510,6 +538,7 @@ final class MemoryCoordinationStore {
     private void expireDue() {
         expireAll(rwStates);
         expireAll(semStates);
+        expireAll(termStates);
     }
 
     private <S extends State> void expireAll(Map<String, S> states) {

@@ -1,6 +1,7 @@
 package dev.distlock.memory;
 
 import dev.distlock.spi.AcquireRequest;
+import dev.distlock.spi.ElectionDriver;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
 import dev.distlock.spi.LockDriver;
@@ -9,10 +10,10 @@ import dev.distlock.spi.SemaphoreDriver;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link LockDriver} over a {@link MemoryLockStore}; its read-write locks and semaphores are
- * served by the store's {@link MemoryCoordinationStore}. Thread-safe.
+ * A {@link LockDriver} over a {@link MemoryLockStore}; its read-write locks, semaphores and
+ * election terms are served by the store's {@link MemoryCoordinationStore}. Thread-safe.
  */
-final class MemoryLockDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver {
+final class MemoryLockDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver, ElectionDriver {
     private final MemoryLockStore store;
 
     MemoryLockDriver(MemoryLockStore store) {
@@ -77,6 +78,21 @@ final class MemoryLockDriver implements LockDriver, ReadWriteLockDriver, Semapho
     @Override
     public CompletableFuture<Integer> availablePermits(String name, int limit) {
         return store.coordination().availablePermits(name, limit);
+    }
+
+    @Override
+    public CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
+        return store.coordination().acquireTerm(request);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewTerm(HeldLock term) {
+        return store.coordination().renewTerm(term);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseTerm(HeldLock term) {
+        return store.coordination().releaseTerm(term);
     }
 
     @Override

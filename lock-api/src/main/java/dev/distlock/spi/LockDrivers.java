@@ -18,7 +18,9 @@ public final class LockDrivers {
      * Makes a client that serves the whole {@link LockClient} contract with {@code driver}.
      * The client calls {@link LockDriver#start(DriverContext)} before returning.
      *
-     * <p>Leader election works on every driver (it is a recipe over the mutex). Read-write locks
+     * <p>Leader election works on every driver (it is a recipe over a mutex hold); its terms live
+     * in the driver's reserved election space when {@code driver} also implements
+     * {@link ElectionDriver}, otherwise they are mutexes of a reserved-suffix name. Read-write locks
      * and semaphores work when {@code driver} also implements {@link ReadWriteLockDriver} or
      * {@link SemaphoreDriver}; otherwise they throw {@link UnsupportedOperationException}.
      *

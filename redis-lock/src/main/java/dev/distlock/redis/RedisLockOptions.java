@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * <tr><td>{@code caCert}</td><td>{@link Builder#trustedCertificates}</td><td>{@code ?caCert=/etc/redis/ca.pem}</td></tr>
  * <tr><td>{@code sentinelPassword}</td><td>{@link Builder#sentinelPassword}</td><td>{@code ?sentinelPassword=s3cret}</td></tr>
  * <tr><td>{@code database}</td><td>(the URI path {@code /db})</td><td>{@code ?database=2}</td></tr>
+ * <tr><td>{@code minReplicaAcks}</td><td>{@link Builder#minReplicaAcks}</td><td>{@code ?minReplicaAcks=1}</td></tr>
+ * <tr><td>{@code replicaAckTimeout}</td><td>{@link Builder#replicaAckTimeout}</td><td>{@code ?replicaAckTimeout=200ms}</td></tr>
  * </table>
  * Durations are written {@code 500ms}, {@code 30s}, {@code 10m}, {@code 12h}, {@code 7d} or in
  * ISO-8601 ({@code PT30S}). Unknown parameters are rejected.
@@ -43,10 +45,14 @@ public final class RedisLockOptions {
     public static final Duration KEEP_FOREVER = Duration.ZERO;
     /** The shortest fence retention accepted (other than {@link #KEEP_FOREVER}). */
     public static final Duration MIN_FENCE_RETENTION = Duration.ofSeconds(1);
+    /** How long an acquisition waits for replica acknowledgements unless set: half a second. */
+    public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
+    /** The largest number of replica acknowledgements that can be asked for. */
+    public static final int MAX_REPLICA_ACKS = 100;
 
     /** The URI query parameters understood by the Redis backend. */
     public static final Set<String> URI_PARAMETERS = Set.of("prefix", "fenceRetention", "tls", "verifyPeer",
-            "caCert", "sentinelPassword", "database");
+            "caCert", "sentinelPassword", "database", "minReplicaAcks", "replicaAckTimeout");
 
     /** How a TLS connection checks the server's certificate. */
     public enum PeerVerification {
@@ -68,6 +74,8 @@ public final class RedisLockOptions {
     private final Path trustedCertificates;
     private final String sentinelPassword;
     private final ClientResources clientResources;
+    private final int minReplicaAcks;
+    private final Duration replicaAckTimeout;
 
     private RedisLockOptions(Builder b) {
         this.keyPrefix = b.keyPrefix;
@@ -77,12 +85,15 @@ public final class RedisLockOptions {
         this.trustedCertificates = b.trustedCertificates;
         this.sentinelPassword = b.sentinelPassword;
         this.clientResources = b.clientResources;
+        this.minReplicaAcks = b.minReplicaAcks;
+        this.replicaAckTimeout = b.replicaAckTimeout;
     }
 
     /**
      * Returns the default options: prefix {@value RedisKeyLayout#DEFAULT_PREFIX}, fencing counters
      * kept one day, no TLS unless the URI is {@code rediss://}, full peer verification, the
-     * JVM's trust store, no Sentinel password, Lettuce resources owned by each client.
+     * JVM's trust store, no Sentinel password, Lettuce resources owned by each client, no wait
+     * for replica acknowledgements.
      *
      * @return the shared default options
      */
@@ -113,6 +124,8 @@ public final class RedisLockOptions {
         b.trustedCertificates = trustedCertificates;
         b.sentinelPassword = sentinelPassword;
         b.clientResources = clientResources;
+        b.minReplicaAcks = minReplicaAcks;
+        b.replicaAckTimeout = replicaAckTimeout;
         return b;
     }
 
@@ -139,6 +152,8 @@ public final class RedisLockOptions {
                 case "verifyPeer" -> b.peerVerification(parseVerification(v));
                 case "caCert" -> b.trustedCertificates(Path.of(v));
                 case "sentinelPassword" -> b.sentinelPassword(v);
+                case "minReplicaAcks" -> b.minReplicaAcks(parseCount("minReplicaAcks", v));
+                case "replicaAckTimeout" -> b.replicaAckTimeout(parseDuration("replicaAckTimeout", v.trim()));
                 case "database" -> {
                     // read by the endpoint parser; nothing to keep here
                 }
@@ -225,12 +240,34 @@ public final class RedisLockOptions {
         return clientResources;
     }
 
+    /**
+     * Returns how many replicas must acknowledge a mutex acquisition before it counts, or 0 if
+     * acquisitions do not wait for replicas (the default). See {@link Builder#minReplicaAcks}.
+     *
+     * @return the number of acknowledgements asked for, 0 to {@value #MAX_REPLICA_ACKS}
+     */
+    public int minReplicaAcks() {
+        return minReplicaAcks;
+    }
+
+    /**
+     * Returns how long an acquisition waits for {@link #minReplicaAcks()} acknowledgements
+     * ({@code WAIT}'s timeout). Unused while {@link #minReplicaAcks()} is 0.
+     *
+     * @return the timeout, positive
+     */
+    public Duration replicaAckTimeout() {
+        return replicaAckTimeout;
+    }
+
     @Override
     public String toString() {
         return "RedisLockOptions[keyPrefix='" + keyPrefix + "', fenceRetention="
                 + (fenceRetention.isZero() ? "forever" : fenceRetention) + ", tls=" + tls + ", peerVerification="
                 + peerVerification + ", trustedCertificates=" + trustedCertificates + ", sentinelPassword="
-                + (sentinelPassword == null ? "none" : "***") + ", sharedResources=" + (clientResources != null) + "]";
+                + (sentinelPassword == null ? "none" : "***") + ", sharedResources=" + (clientResources != null)
+                + (minReplicaAcks == 0 ? "" : ", minReplicaAcks=" + minReplicaAcks + ", replicaAckTimeout=" + replicaAckTimeout)
+                + "]";
     }
 
     static Duration parseRetention(String text) {
@@ -258,6 +295,14 @@ public final class RedisLockOptions {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(what + " must be a duration such as 500ms, 30s, 10m, 12h, 7d or PT30S, was '"
                     + text + "'", e);
+        }
+    }
+
+    private static int parseCount(String what, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, was '" + text + "'", e);
         }
     }
 
@@ -294,6 +339,8 @@ public final class RedisLockOptions {
         private Path trustedCertificates;
         private String sentinelPassword;
         private ClientResources clientResources;
+        private int minReplicaAcks;
+        private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
 
         private Builder() {
         }
@@ -399,6 +446,53 @@ public final class RedisLockOptions {
          */
         public Builder clientResources(ClientResources clientResources) {
             this.clientResources = clientResources;
+            return this;
+        }
+
+        /**
+         * Makes every mutex acquisition wait for replicas: after the acquire script succeeds, the
+         * client sends {@code WAIT minReplicaAcks replicaAckTimeout} on the same connection and
+         * reports the lock acquired only if at least {@code minReplicaAcks} replicas acknowledged
+         * the write. Otherwise it releases the lock and the acquisition fails with
+         * {@link ReplicaAckException} (a {@link dev.distlock.BackendUnavailableException}:
+         * nothing is held). This closes one failure — a failover to a replica that never received
+         * the lock — and not others: see the README ("Waiting for replicas").
+         *
+         * <p>Applies to mutexes (and what is built on them, such as leader election) on a single
+         * server or behind Sentinel; renewals, releases, read-write locks and semaphores do not
+         * wait. Not available on Redis Cluster.
+         *
+         * @param minReplicaAcks 0 (the default: do not wait) to {@value #MAX_REPLICA_ACKS}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code minReplicaAcks} is negative or larger than
+         *         {@value #MAX_REPLICA_ACKS}
+         */
+        public Builder minReplicaAcks(int minReplicaAcks) {
+            if (minReplicaAcks < 0 || minReplicaAcks > MAX_REPLICA_ACKS) {
+                throw new IllegalArgumentException("minReplicaAcks must be between 0 and " + MAX_REPLICA_ACKS + ", was "
+                        + minReplicaAcks);
+            }
+            this.minReplicaAcks = minReplicaAcks;
+            return this;
+        }
+
+        /**
+         * Sets how long an acquisition waits for the replica acknowledgements asked for by
+         * {@link #minReplicaAcks} (the timeout of {@code WAIT}). {@code WAIT} holds the client's
+         * one command connection on the server meanwhile, so every other command of the client
+         * queues behind it: keep it short, and it must be shorter than the client's command
+         * timeout (checked at connect).
+         *
+         * @param replicaAckTimeout at least 1 ms (default {@code 500ms})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code replicaAckTimeout} is null or shorter than
+         *         1 ms
+         */
+        public Builder replicaAckTimeout(Duration replicaAckTimeout) {
+            if (replicaAckTimeout == null || replicaAckTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException("replicaAckTimeout must be at least 1ms, was " + replicaAckTimeout);
+            }
+            this.replicaAckTimeout = replicaAckTimeout;
             return this;
         }
 

@@ -38,7 +38,9 @@ public final class RedisLocks {
      * @param options Redis settings; the URI's query parameters override them
      * @return a connected client; close it when done
      * @throws IllegalArgumentException if an argument is null or the URI is not a valid Redis
-     *         URI (the message names the part and the rule, without the password)
+     *         URI (the message names the part and the rule, without the password); if replica
+     *         acknowledgements are asked for on a {@code redis-cluster://} URI, or with a
+     *         {@code replicaAckTimeout} not shorter than the command timeout
      * @throws dev.distlock.BackendUnavailableException if the servers cannot be reached within
      *         the connect timeout (the message names the address, without the password)
      */
@@ -53,7 +55,9 @@ public final class RedisLocks {
      * @param config shared settings
      * @param options Redis settings; the URI's query parameters override them
      * @return a connected client
-     * @throws IllegalArgumentException if an argument is null or the URI is not a valid Redis URI
+     * @throws IllegalArgumentException if an argument is null or the URI is not a valid Redis
+     *         URI; if replica acknowledgements are asked for on a {@code redis-cluster://} URI, or
+     *         with a {@code replicaAckTimeout} not shorter than the command timeout
      * @throws dev.distlock.BackendUnavailableException if the servers cannot be reached within
      *         the connect timeout
      */
@@ -65,6 +69,7 @@ public final class RedisLocks {
             throw new IllegalArgumentException("options must not be null");
         }
         RedisEndpoint endpoint = RedisEndpoint.parse(uri, options);
+        checkReplicaAcks(endpoint, config);
         RedisStore store = RedisStore.connect(endpoint, config);
         RedisLockDriver driver;
         try {
@@ -80,6 +85,22 @@ public final class RedisLocks {
         } catch (RuntimeException e) {
             driver.close();
             throw e;
+        }
+    }
+
+    /** {@code WAIT} needs the key's own node and must end before the command timeout. */
+    private static void checkReplicaAcks(RedisEndpoint endpoint, LockConfig config) {
+        RedisLockOptions o = endpoint.options();
+        if (o.minReplicaAcks() == 0) {
+            return;
+        }
+        if (endpoint.topology() == RedisEndpoint.Topology.CLUSTER) {
+            throw new IllegalArgumentException("minReplicaAcks is not supported on redis-cluster:// URIs; use it with "
+                    + "redis://, rediss:// or redis-sentinel://");
+        }
+        if (o.replicaAckTimeout().compareTo(config.commandTimeout()) >= 0) {
+            throw new IllegalArgumentException("replicaAckTimeout must be shorter than the commandTimeout ("
+                    + config.commandTimeout() + "), was " + o.replicaAckTimeout());
         }
     }
 }

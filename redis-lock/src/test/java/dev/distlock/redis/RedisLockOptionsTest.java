@@ -97,4 +97,51 @@ class RedisLockOptionsTest {
         assertThat(copy.sentinelPassword()).isEqualTo("pw");
         assertThat(copy.peerVerification()).isEqualTo(RedisLockOptions.PeerVerification.NONE);
     }
+
+    @Test
+    void replicaAcknowledgementsAreOffByDefaultAndSetByBuilderOrUri() {
+        assertThat(RedisLockOptions.defaults().minReplicaAcks()).isZero();
+        assertThat(RedisLockOptions.defaults().replicaAckTimeout()).isEqualTo(Duration.ofMillis(500));
+        RedisLockOptions built = RedisLockOptions.builder().minReplicaAcks(2).replicaAckTimeout(Duration.ofMillis(80))
+                .build();
+        assertThat(built.minReplicaAcks()).isEqualTo(2);
+        assertThat(built.replicaAckTimeout()).isEqualTo(Duration.ofMillis(80));
+        assertThat(built.toBuilder().build().minReplicaAcks()).isEqualTo(2);
+        assertThat(built.toString()).contains("minReplicaAcks=2").contains("replicaAckTimeout=PT0.08S");
+        RedisLockOptions fromUri = RedisLockOptions.defaults()
+                .withUriParameters(Map.of("minReplicaAcks", "1", "replicaAckTimeout", "250ms"));
+        assertThat(fromUri.minReplicaAcks()).isEqualTo(1);
+        assertThat(fromUri.replicaAckTimeout()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void badReplicaAcknowledgementSettingsAreRejectedWithTheirName() {
+        RedisLockOptions.Builder b = RedisLockOptions.builder();
+        assertThatThrownBy(() -> b.minReplicaAcks(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minReplicaAcks").hasMessageContaining("between 0 and 100");
+        assertThatThrownBy(() -> b.minReplicaAcks(101)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minReplicaAcks");
+        assertThatThrownBy(() -> b.replicaAckTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout").hasMessageContaining("at least 1ms");
+        assertThatThrownBy(() -> b.replicaAckTimeout(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout");
+        RedisLockOptions o = RedisLockOptions.defaults();
+        assertThatThrownBy(() -> o.withUriParameters(Map.of("minReplicaAcks", "one")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minReplicaAcks")
+                .hasMessageContaining("'one'");
+        assertThatThrownBy(() -> o.withUriParameters(Map.of("replicaAckTimeout", "soon")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicaAckTimeout");
+    }
+
+    @Test
+    void replicaAcknowledgementsAreRefusedOnClusterAndWithATimeoutNotBelowTheCommandTimeout() {
+        // Both are checked before any connection is attempted: nothing listens on port 1.
+        assertThatThrownBy(() -> dev.distlock.LockClients.connect("redis-cluster://127.0.0.1:1?minReplicaAcks=1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minReplicaAcks")
+                .hasMessageContaining("redis-cluster");
+        dev.distlock.LockConfig config = dev.distlock.LockConfig.builder().commandTimeout(Duration.ofSeconds(1)).build();
+        assertThatThrownBy(() -> RedisLocks.connect("redis://127.0.0.1:1?minReplicaAcks=1&replicaAckTimeout=1s", config,
+                RedisLockOptions.defaults())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout").hasMessageContaining("commandTimeout");
+    }
 }

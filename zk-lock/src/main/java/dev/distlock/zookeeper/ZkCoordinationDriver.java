@@ -4,12 +4,14 @@ import dev.distlock.BackendUnavailableException;
 import dev.distlock.LossReason;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
+import dev.distlock.spi.ElectionDriver;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
 import dev.distlock.spi.LockDriver;
 import dev.distlock.spi.ReadWriteLockDriver;
 import dev.distlock.spi.SemaphoreDriver;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ZooKeeper driver of read-write locks and semaphores, in front of the mutex's
+ * The ZooKeeper driver of read-write locks, semaphores and election terms, in front of the mutex's
  * {@link ZkLockDriver} (every mutex operation goes to it unchanged), on the same Curator session.
  *
  * <h2>What it stores</h2>
@@ -45,7 +47,11 @@ import org.slf4j.LoggerFactory;
  *     permits as data. Leases are served in sequence order: a node holds when the permits of every
  *     node up to and including it fit the limit. A waiter watches the data of the nodes below it
  *     (a delete or a partial release wakes it).</li>
+ * <li>leader election: {@code <root>/elections/<encoded group>/lease-<owner>-<seq>}, a semaphore of
+ *     one permit: the lowest node leads, the others watch the nodes below them.</li>
  * </ul>
+ * Mutexes live under {@code <root>/locks}; each primitive has a parent node of its own, so no
+ * name of one kind reaches another's nodes.
  * Fencing tokens are the node's {@code czxid}, as for the mutex.
  *
  * <h2>Leases and failures</h2>
@@ -53,13 +59,16 @@ import org.slf4j.LoggerFactory;
  * expires); a fixed lease is ended by the front deleting the node. A renewal checks that the
  * node still exists with this session as owner ({@code RENEWAL_REJECTED} otherwise). When Curator
  * reports the session {@code LOST}, every hold of these primitives is marked
- * {@code SESSION_LOST}. Unlike the mutex recipe, a waiter runs on a thread of its own (with
+ * {@code SESSION_LOST}. A {@code SUSPENDED} connection is handled as for locks
+ * ({@link SuspendPolicy}): holds are marked {@code SESSION_LOST} at once
+ * ({@code LOSE_AT_ONCE}) or when the grace runs out before the connection is back
+ * ({@code WAIT_FOR_RECONNECT}); their nodes are deleted when the same session reconnects. Unlike the mutex recipe, a waiter runs on a thread of its own (with
  * ZooKeeper's synchronous API) and an error ends its wait with
  * {@link BackendUnavailableException}; an interrupt or timeout deletes its node.
  *
  * <p>Thread-safe.
  */
-final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver {
+final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver, ElectionDriver {
     private static final Logger log = LoggerFactory.getLogger(ZkCoordinationDriver.class);
 
     /** A hold's node. */
@@ -70,12 +79,22 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
     private final CuratorFramework curator;
     private final String rwRoot;
     private final String semRoot;
+    private final String electionRoot;
     private final ExecutorService waiters = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "distlock-zk-coordination");
         t.setDaemon(true);
         return t;
     });
     private final ConnectionStateListener sessionWatch = this::onState;
+    private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "distlock-zk-coordination-grace");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Guarded by this: whether the connection is suspended, the grace timer, nodes to delete on reconnect. */
+    private boolean suspended;
+    private java.util.concurrent.ScheduledFuture<?> graceTask;
+    private final java.util.Set<Node> pendingDeletes = new java.util.HashSet<>();
     private volatile DriverContext context;
 
     ZkCoordinationDriver(ZkLockDriver mutex, CuratorFramework curator, String root) {
@@ -83,6 +102,7 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
         this.curator = curator;
         this.rwRoot = root + "/rwlocks/";
         this.semRoot = root + "/semaphores/";
+        this.electionRoot = root + "/elections/";
     }
 
     // ------------------------------------------------------------------ the mutex, unchanged
@@ -125,13 +145,105 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
     }
 
     private void onState(CuratorFramework c, ConnectionState state) {
+        switch (state) {
+            case SUSPENDED, READ_ONLY -> onSuspended();
+            case CONNECTED, RECONNECTED -> onReconnected();
+            case LOST -> {
+                synchronized (this) {
+                    cancelGrace();
+                    pendingDeletes.clear(); // their session is gone, and its nodes with it
+                }
+                loseAll(null, false);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * The connection is suspended: as for locks ({@link SuspendPolicy}), lose every hold at once,
+     * or after the grace if the connection is not back by then. A hold given up so while its
+     * session may live on has its node deleted when the same session reconnects.
+     */
+    private void onSuspended() {
+        Duration grace;
+        synchronized (this) {
+            if (suspended) {
+                return;
+            }
+            suspended = true;
+            if (mutex.options.suspendPolicy() == SuspendPolicy.LOSE_AT_ONCE) {
+                grace = null;
+            } else {
+                grace = mutex.options.suspendGrace();
+                if (grace == null) {
+                    int negotiated = 0;
+                    try {
+                        negotiated = curator.getZookeeperClient().getZooKeeper().getSessionTimeout();
+                    } catch (Exception e) {
+                        // fall back to what was asked for
+                    }
+                    grace = Duration.ofMillis((negotiated > 0 ? negotiated : mutex.options.sessionTimeout().toMillis()) / 4);
+                }
+                graceTask = timer.schedule(this::graceOver, grace.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+        loseAll(new BackendUnavailableException("the ZooKeeper connection was suspended", null), true);
+    }
+
+    private void graceOver() {
+        synchronized (this) {
+            if (!suspended || graceTask == null) {
+                return;
+            }
+            graceTask = null;
+        }
+        loseAll(new BackendUnavailableException("the ZooKeeper connection stayed suspended past the grace", null), true);
+    }
+
+    private void cancelGrace() {
+        if (graceTask != null) {
+            graceTask.cancel(false);
+            graceTask = null;
+        }
+    }
+
+    private void onReconnected() {
+        List<Node> delete;
+        synchronized (this) {
+            suspended = false;
+            cancelGrace();
+            delete = new ArrayList<>(pendingDeletes);
+            pendingDeletes.clear();
+        }
+        long session;
+        try {
+            session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return;
+        }
+        for (Node n : delete) {
+            if (n.sessionId() == session) {
+                waiters.execute(() -> deleteQuietly(n.path()));
+            }
+        }
+    }
+
+    /** Marks every hold of these primitives lost; with {@code deleteLater} their nodes go on reconnect. */
+    private void loseAll(Throwable cause, boolean deleteLater) {
         DriverContext ctx = context;
-        if (state != ConnectionState.LOST || ctx == null) {
+        if (ctx == null) {
             return;
         }
         for (HeldLock h : ctx.heldLocks()) {
-            if (h.grant().handle() instanceof Node) {
-                h.markLost(LossReason.SESSION_LOST, null);
+            if (h.grant().handle() instanceof Node n) {
+                if (deleteLater) {
+                    synchronized (this) {
+                        pendingDeletes.add(n);
+                    }
+                }
+                h.markLost(LossReason.SESSION_LOST, cause);
             }
         }
     }
@@ -353,8 +465,13 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
 
     @Override
     public CompletableFuture<Grant> acquirePermits(AcquireRequest request, int permits, int limit) {
-        String parent = semRoot + ZkLockNames.encode(request.name());
-        return runWaiter("acquire permits of '" + request.name() + "'", future -> {
+        return acquireLease(semRoot, request, permits, limit, "acquire permits of '" + request.name() + "'");
+    }
+
+    private CompletableFuture<Grant> acquireLease(String root, AcquireRequest request, int permits, int limit,
+            String what) {
+        String parent = root + ZkLockNames.encode(request.name());
+        return runWaiter(what, future -> {
             long sentAt = mutex.clock.nanoTime();
             Stat stat = new Stat();
             String path = create(parent, "lease-" + request.ownerId() + "-",
@@ -392,6 +509,25 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
             }
         });
     }
+
+    // ------------------------------------------------------------------ election terms (one-permit leases)
+
+    @Override
+    public CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
+        return acquireLease(electionRoot, request, 1, 1, "compete in election '" + request.name() + "'");
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewTerm(HeldLock term) {
+        return check(term);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseTerm(HeldLock term) {
+        return delete(term);
+    }
+
+    // ------------------------------------------------------------------ semaphores (continued)
 
     @Override
     public CompletableFuture<Boolean> renewPermits(HeldLock lease) {
@@ -452,6 +588,7 @@ final class ZkCoordinationDriver implements LockDriver, ReadWriteLockDriver, Sem
     @Override
     public void close() {
         curator.getConnectionStateListenable().removeListener(sessionWatch);
+        timer.shutdownNow();
         waiters.shutdownNow();
         mutex.close();
     }

@@ -37,6 +37,9 @@ abstract class Client {
     /** True while EXEC runs this client's queue (blocking commands do not block then). */
     boolean inExec;
 
+    /** The replication offset after this client's last propagated write (for WAIT). */
+    long woff;
+
     LinkedHashSet<Bytes> channels;
     LinkedHashSet<Bytes> patterns;
 

@@ -72,6 +72,12 @@ final class Conn extends Client {
     }
     final String addr;
     final String laddr;
+    /** Set once this connection is a replica's link (after PSYNC). */
+    Replication.ReplicaState replica;
+    /** The port a would-be replica announced with REPLCONF listening-port. */
+    int replListeningPort;
+    /** Set while this client is blocked in WAIT. */
+    Replication.ReplWait replWait;
 
     Conn(RedisServerCore core, long id, Channel ch) {
         super(core, id);

@@ -68,7 +68,9 @@ final class Db {
     Entry lookup(byte[] key) {
         Entry e = find(key, hash(key));
         if (e != null && e.expireAt >= 0 && e.expireAt <= core.now()) {
-            expireNow(e);
+            if (!core.repl.replica) { // a replica waits for its primary's DEL
+                expireNow(e);
+            }
             return null;
         }
         return e;
@@ -94,6 +96,9 @@ final class Db {
     Entry add(byte[] key, byte type, Object value) {
         int h = hash(key);
         Entry e = new Entry(key, h, type, value);
+        if (core.repl.tracking) {
+            core.repl.touch(index, key);
+        }
         Entry[] t = table;
         int i = h & (t.length - 1);
         e.next = t[i];
@@ -106,6 +111,9 @@ final class Db {
 
     /** Removes an entry. */
     void delete(Entry e) {
+        if (core.repl.tracking) {
+            core.repl.touch(index, e.key);
+        }
         Entry[] t = table;
         int i = e.hash & (t.length - 1);
         Entry prev = null;
@@ -144,6 +152,9 @@ final class Db {
 
     /** Sets or replaces the deadline of an entry. */
     void setExpire(Entry e, long at) {
+        if (core.repl.tracking) {
+            core.repl.touch(index, e.key);
+        }
         e.expireAt = at;
         if (e.expIndex < 0) {
             if (expCount == expiring.length) {
@@ -172,6 +183,9 @@ final class Db {
 
     /** Removes every key (watchers are told by the caller). */
     void clear() {
+        if (core.repl.tracking) {
+            core.repl.flushed(index);
+        }
         table = new Entry[16];
         size = 0;
         expiring = new Entry[16];
@@ -180,6 +194,9 @@ final class Db {
 
     /** Tells clients watching the key that it changed. */
     void modified(byte[] key) {
+        if (core.repl.tracking) {
+            core.repl.touch(index, key);
+        }
         if (watchers != null) {
             List<Client> l = watchers.get(new Bytes(key));
             if (l != null) {

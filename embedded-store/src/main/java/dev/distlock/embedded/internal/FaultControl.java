@@ -44,6 +44,27 @@ public interface FaultControl {
     /** @return the current skew */
     Duration clockSkew();
 
+    /** A power loss: stop, lose unsynced append-only bytes and the data in memory. */
+    void crash();
+
+    /** Stops (if serving), replaces the data by what is on disk, serves again. */
+    void restartFromDisk();
+
+    /** Holds the replication stream back (writes still answered). */
+    void pauseReplication();
+
+    /** Sends what was held back. */
+    void resumeReplication();
+
+    /** Drops replication links and refuses new ones. */
+    void partitionReplication();
+
+    /** Allows replication links again. */
+    void healReplication();
+
+    /** Closes a replica's link to its primary (it reconnects when allowed). */
+    void dropMasterLink();
+
     /** Clears every fault. */
     void clearFaults();
 }

@@ -53,6 +53,10 @@ public final class RedisServerCore implements FaultControl {
     private volatile boolean tableReady;
     final Scripting scripting;
     final PubSub pubsub;
+    final Replication repl;
+    /** The append-only file and snapshots, or null when no directory is configured. */
+    final Persistence persistence;
+    private boolean loadedFromDisk;
 
     private EventLoopGroup group;
     private EventLoop loop;
@@ -102,6 +106,12 @@ public final class RedisServerCore implements FaultControl {
     public RedisServerCore(ServerConfig config) {
         this.config = config;
         this.clock = config.clock();
+        this.repl = new Replication(this, config);
+        this.persistence = config.aofDir() != null || config.dataDir() != null ? new Persistence(this, config) : null;
+        if (persistence != null && persistence.aofEnabled()) {
+            repl.aof = persistence;
+            repl.tracking = true;
+        }
         this.dbs = new Db[config.databases()];
         for (int i = 0; i < dbs.length; i++) {
             dbs[i] = new Db(i, this);
@@ -160,11 +170,33 @@ public final class RedisServerCore implements FaultControl {
                     NioIoHandler.newFactory());
             loop = group.next();
             loop.scheduleAtFixedRate(this::cron, 100, 100, TimeUnit.MILLISECONDS);
+            loop.scheduleAtFixedRate(repl::cronAck, 1000, 1000, TimeUnit.MILLISECONDS);
+        }
+        if (persistence != null && !loadedFromDisk) {
+            loadedFromDisk = true;
+            callOnLoop(() -> {
+                loadFromDisk();
+                return null;
+            });
         }
         if (serverChannel == null) {
             bind();
         }
         awaitTable();
+    }
+
+    /** Replaces the data by what the snapshot and append-only files hold, and opens the file. Event loop. */
+    private void loadFromDisk() {
+        cmdNow = 0;
+        for (Db d : dbs) {
+            d.clear();
+        }
+        repl.newHistory();
+        if (persistence != null) {
+            persistence.load(this);
+            persistence.open();
+        }
+        repl.forgetTouched();
     }
 
     private void bind() {
@@ -237,6 +269,13 @@ public final class RedisServerCore implements FaultControl {
         if (group != null) {
             try {
                 callOnLoop(() -> {
+                    if (loanOwner == null) {
+                        repl.propagate();
+                    }
+                    if (persistence != null) {
+                        persistence.close();
+                    }
+                    repl.closeLink();
                     dropAll();
                     return null;
                 });
@@ -258,6 +297,10 @@ public final class RedisServerCore implements FaultControl {
 
     boolean authRequired() {
         return config.requirePass() != null;
+    }
+
+    long uptimeStartSeconds() {
+        return startMillis / 1000;
     }
 
     long uptimeSeconds() {
@@ -341,14 +384,56 @@ public final class RedisServerCore implements FaultControl {
         }
         cmdNow = 0;
         long deadline = System.nanoTime() + 25_000_000L;
-        for (Db d : dbs) {
-            if (d.expiresCount() > 0) {
-                d.activeExpire(deadline);
+        if (!repl.replica) { // a replica's keys expire by its primary's DEL
+            for (Db d : dbs) {
+                if (d.expiresCount() > 0) {
+                    d.activeExpire(deadline);
+                }
             }
         }
         checkBlockedTimeouts();
         afterCommand();
+        repl.propagate();
+        if (persistence != null) {
+            persistence.cron(now());
+        }
+        repl.cron(mayConnectToMaster());
         flushDirty();
+    }
+
+    /** @return whether a replica may (re)connect to its primary: serving, not stopped, not refusing */
+    boolean mayConnectToMaster() {
+        return !closed && !stopped && !refusing && group != null;
+    }
+
+    /** @return whether a replica may apply its primary's stream now (no pause, no script) */
+    boolean mayApplyReplication() {
+        return loanOwner == null && !paused();
+    }
+
+    boolean isPaused() {
+        return paused();
+    }
+
+    /** Forgets the frozen command time, so {@link #now()} reads the clock again. */
+    void resetNow() {
+        cmdNow = 0;
+    }
+
+    /** Lets a client that waited (WAIT) run what it has queued. */
+    void resumeClient(Conn c) {
+        resume.add(c);
+        afterCommand();
+    }
+
+    /** Answers every client blocked in BLPOP/BRPOP with an error (the server became a replica). */
+    void unblockAll(String error) {
+        for (Conn c : new ArrayList<>(blockedConns)) {
+            unblock(c);
+            c.out.error(error);
+            resume.add(c);
+        }
+        afterCommand();
     }
 
     // ------------------------------------------------------------------ connections
@@ -369,6 +454,7 @@ public final class RedisServerCore implements FaultControl {
         }
         conns.remove(c.id);
         heldConns.remove(c);
+        repl.connGone(c);
         c.release();
         whenKeyspaceFree(() -> cleanup(c));
     }
@@ -386,6 +472,12 @@ public final class RedisServerCore implements FaultControl {
 
     /** Flushes every connection written to since the last flush. */
     void flushDirty() {
+        if (repl.tracking && loanOwner == null) {
+            repl.propagate();
+        }
+        if (persistence != null) {
+            persistence.beforeReplies(); // appendfsync always: durable before acknowledged
+        }
         ArrayList<Conn> d = dirty;
         for (int i = 0; i < d.size(); i++) {
             d.get(i).flush();
@@ -403,7 +495,7 @@ public final class RedisServerCore implements FaultControl {
 
     /** @return whether the client may run a command now (else it is held) */
     boolean canRun(Conn c) {
-        if (c.block != null || c.waitingForLoan) {
+        if (c.block != null || c.waitingForLoan || c.replWait != null) {
             return false;
         }
         if (pausedUntilNanos != 0) {
@@ -445,6 +537,10 @@ public final class RedisServerCore implements FaultControl {
 
     /** Runs one command from a connection, on the event loop. */
     void runCommand(Conn c, byte[][] argv) {
+        if (c.replica != null) {
+            repl.fromReplica(c, argv);
+            return;
+        }
         BufOut out = c.out;
         Command cmd = commands.lookup(argv[0]);
         if (cmd != null && cmd.subs != null && argv.length >= 2) {
@@ -498,6 +594,14 @@ public final class RedisServerCore implements FaultControl {
             return;
         }
         c.lastActiveMillis = System.currentTimeMillis();
+        if (cmd.has(Command.WRITE) && (repl.replica || repl.minReplicas > 0)) {
+            cmdNow = 0;
+            String denied = repl.writeDenied();
+            if (denied != null) {
+                reject(c, cmd, denied);
+                return;
+            }
+        }
         if (c.multi != null && !cmd.has(Command.TX)) {
             c.multi.add(new Client.Queued(cmd, argv));
             out.simple("QUEUED");
@@ -507,6 +611,9 @@ public final class RedisServerCore implements FaultControl {
         execute(c, cmd, argv, out);
         if (!inAfterCommand && (!readyKeys.isEmpty() || !resume.isEmpty())) {
             afterCommand();
+        }
+        if (repl.tracking && loanOwner == null && repl.propagate()) {
+            c.woff = repl.offset;
         }
     }
 
@@ -585,6 +692,12 @@ public final class RedisServerCore implements FaultControl {
         if (cmd.has(Command.WRITE)) {
             if (c.readOnly) {
                 return new Reply.ErrorReply("ERR Write commands are not allowed from read-only scripts.");
+            }
+            if (repl.replica || repl.minReplicas > 0) {
+                String denied = repl.writeDenied();
+                if (denied != null) {
+                    return new Reply.ErrorReply(denied);
+                }
             }
             c.wrote = true;
         }
@@ -810,6 +923,10 @@ public final class RedisServerCore implements FaultControl {
         }
         cmdNow = 0;
         afterCommand();
+        if (repl.propagate()) {
+            owner.woff = repl.offset;
+        }
+        repl.kick();
         if (!owner.closed && owner.hasPending()) {
             heldConns.add(owner);
         }
@@ -852,6 +969,7 @@ public final class RedisServerCore implements FaultControl {
     private void endPause() {
         pausedUntilNanos = 0;
         pauseTimer = null;
+        repl.kick();
         releaseHeld();
     }
 
@@ -912,6 +1030,13 @@ public final class RedisServerCore implements FaultControl {
         if (group != null) {
             callOnLoop(() -> {
                 dropAll();
+                repl.closeLink();
+                if (persistence != null) {
+                    whenKeyspaceFree(() -> {
+                        repl.propagate();
+                        persistence.shutdown(false); // a process crash: the page cache survives
+                    });
+                }
                 return null;
             });
         }
@@ -921,18 +1046,172 @@ public final class RedisServerCore implements FaultControl {
     public synchronized void restart(boolean keepData) {
         stopServing();
         stopped = false;
-        if (!keepData) {
-            callOnLoop(() -> {
-                whenKeyspaceFree(this::flushAll);
-                return null;
-            });
-        }
         scripting.kill(true);
         callOnLoop(() -> {
-            whenKeyspaceFree(scripting::flush);
+            whenKeyspaceFree(() -> {
+                if (!keepData) {
+                    flushAll();
+                    repl.newHistory();
+                    if (persistence != null) {
+                        persistence.rewrite(this); // memory and disk agree: both empty
+                    }
+                }
+                if (persistence != null) {
+                    persistence.open();
+                }
+                scripting.flush();
+            });
             return null;
         });
         acceptConnections();
+    }
+
+    @Override
+    public synchronized void crash() {
+        stopped = true;
+        refuseConnections();
+        scripting.kill(true);
+        if (group != null) {
+            callOnLoop(() -> {
+                dropAll();
+                repl.closeLink();
+                whenKeyspaceFree(() -> {
+                    if (persistence != null) {
+                        persistence.shutdown(true); // a power loss: unsynced bytes are gone
+                    }
+                    for (Db d : dbs) {
+                        d.modifiedAll();
+                        d.clear();
+                    }
+                    repl.newHistory();
+                    scripting.flush();
+                });
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public synchronized void restartFromDisk() {
+        stopServing();
+        stopped = false;
+        scripting.kill(true);
+        callOnLoop(() -> {
+            whenKeyspaceFree(() -> {
+                loadFromDisk();
+                scripting.flush();
+            });
+            return null;
+        });
+        acceptConnections();
+    }
+
+    @Override
+    public void pauseReplication() {
+        callOnLoop(() -> {
+            repl.pause();
+            return null;
+        });
+    }
+
+    @Override
+    public void resumeReplication() {
+        callOnLoop(() -> {
+            repl.resume();
+            flushDirty();
+            return null;
+        });
+    }
+
+    @Override
+    public void partitionReplication() {
+        callOnLoop(() -> {
+            repl.partition();
+            return null;
+        });
+    }
+
+    @Override
+    public void healReplication() {
+        callOnLoop(() -> {
+            repl.heal();
+            return null;
+        });
+    }
+
+    @Override
+    public void dropMasterLink() {
+        callOnLoop(() -> {
+            repl.closeLink();
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ replication and persistence API
+
+    /**
+     * Makes this server a replica of host:port (or, with a null host, a primary again).
+     *
+     * @param host the primary's host, or null for REPLICAOF NO ONE
+     * @param port its port
+     */
+    public void replicaOf(String host, int port) {
+        callOnLoop(() -> {
+            whenKeyspaceFree(() -> {
+                if (host == null) {
+                    repl.promote();
+                } else {
+                    repl.replicaOf(host, port);
+                }
+            });
+            return null;
+        });
+    }
+
+    /** @return whether this server is a replica */
+    public boolean isReplica() {
+        return loop == null ? repl.replica : callOnLoop(() -> repl.replica);
+    }
+
+    /** @return the replication offset (master_repl_offset) */
+    public long replicationOffset() {
+        return loop == null ? repl.offset : callOnLoop(() -> repl.offset);
+    }
+
+    /** Writes a snapshot file now (SAVE). */
+    public void save() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        callOnLoop(() -> {
+            whenKeyspaceFree(() -> {
+                try {
+                    requirePersistence().save(this);
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            return null;
+        });
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("save did not finish within 30 s", e);
+        }
+    }
+
+    Persistence requirePersistence() {
+        if (persistence == null) {
+            throw new IllegalStateException("no directory for snapshots: set dataDir or appendOnly on the builder");
+        }
+        return persistence;
     }
 
     @Override
@@ -961,7 +1240,9 @@ public final class RedisServerCore implements FaultControl {
             whenKeyspaceFree(() -> {
                 cmdNow = 0;
                 for (Db d : dbs) {
-                    d.expireAll();
+                    if (!repl.replica) {
+                        d.expireAll();
+                    }
                 }
                 checkBlockedTimeouts();
                 afterCommand();
@@ -986,6 +1267,12 @@ public final class RedisServerCore implements FaultControl {
             return null;
         });
         resume();
+        callOnLoop(() -> {
+            repl.heal();
+            repl.resume();
+            flushDirty();
+            return null;
+        });
         if (skewMillis != 0) {
             skewClock(Duration.ZERO, false);
         }

@@ -65,6 +65,14 @@ final class ServerCommands extends Cmds {
                 .sub("resetstat", 2, NOSCRIPT | LOADING | STALE, op(32));
         t.add("acl", -2, 0, 0, 0, 0, null)
                 .sub("whoami", 2, NOSCRIPT | LOADING | STALE, op(33));
+        t.add("psync", -3, NOSCRIPT | LOADING | STALE, 0, 0, 0, op(34));
+        t.add("replconf", -1, NOSCRIPT | LOADING | STALE | ALLOW_BUSY, 0, 0, 0, op(35));
+        t.add("replicaof", 3, NOSCRIPT | STALE, 0, 0, 0, op(36));
+        t.add("slaveof", 3, NOSCRIPT | STALE, 0, 0, 0, op(36));
+        t.add("role", 1, NOSCRIPT | LOADING | STALE | FAST, 0, 0, 0, op(37));
+        t.add("save", 1, NOSCRIPT, 0, 0, 0, op(38));
+        t.add("bgsave", -1, NOSCRIPT, 0, 0, 0, op(39));
+        t.add("bgrewriteaof", 1, NOSCRIPT, 0, 0, 0, op(40));
     }
 
     @Override
@@ -83,7 +91,8 @@ final class ServerCommands extends Cmds {
             case 10 -> flushall(c, a, o);
             case 11 -> waitCmd(c, a, o);
             case 12 -> info(c, a, o);
-            case 13 -> o.integer(System.currentTimeMillis() / 1000);
+            case 13 -> o.integer(core.persistence != null ? core.persistence.lastSaveSeconds
+                    : core.uptimeStartSeconds());
             case 14 -> o.integer(c.id);
             case 15 -> clientSetname(c, a, o);
             case 16 -> {
@@ -118,6 +127,30 @@ final class ServerCommands extends Cmds {
             case 31 -> configSet(c, a, o);
             case 32 -> o.ok();
             case 33 -> o.bulk(c.user);
+            case 34 -> psync(c, a, o);
+            case 35 -> replconf(c, a, o);
+            case 36 -> replicaof(c, a, o);
+            case 37 -> core.repl.role(o);
+            case 38 -> {
+                save();
+                o.ok();
+            }
+            case 39 -> {
+                if (a.length > 2 || (a.length == 2 && !Args.is(a[1], "schedule"))) {
+                    throw Errors.SYNTAX;
+                }
+                save(); // done at once: the embedded store does not fork
+                o.simple("Background saving started");
+            }
+            case 40 -> {
+                Persistence p = core.persistence;
+                if (p == null || !p.aofEnabled()) {
+                    throw err("ERR the append-only file is not enabled (EmbeddedRedisServer.Builder.appendOnly)");
+                }
+                core.repl.propagate();
+                p.rewrite(core); // done at once
+                o.simple("Background append only file rewriting started");
+            }
             default -> throw new IllegalStateException("no handler " + op);
         }
     }
@@ -263,7 +296,7 @@ final class ServerCommands extends Cmds {
         out.bulk("mode");
         out.bulk("standalone");
         out.bulk("role");
-        out.bulk("master");
+        out.bulk(core.repl.replica ? "replica" : "master");
         out.bulk("modules");
         out.array(0);
     }
@@ -354,7 +387,75 @@ final class ServerCommands extends Cmds {
         if (timeout < 0) {
             throw err("ERR timeout is negative");
         }
-        out.integer(0); // no replicas: every WAIT is satisfied by zero of them
+        if (core.repl.replica) {
+            throw err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+                    + "replica is configured to be writable (which is not the default) writes to replicas are just "
+                    + "local and are not propagated.");
+        }
+        core.repl.waitCmd(c, n, timeout, out);
+    }
+
+    private void save() {
+        Persistence p = core.persistence;
+        if (p == null) {
+            throw err("ERR no directory for snapshots (EmbeddedRedisServer.Builder.dataDir or appendOnly)");
+        }
+        core.repl.propagate();
+        try {
+            p.save(core);
+        } catch (RuntimeException e) {
+            throw err("ERR " + e.getMessage());
+        }
+    }
+
+    private void psync(Client c, byte[][] a, Out out) {
+        Conn conn = c.conn();
+        if (conn == null || c.multi != null) {
+            throw err("ERR Replica can't interact with the keyspace");
+        }
+        core.repl.psync(conn, a);
+    }
+
+    private void replconf(Client c, byte[][] a, Out out) {
+        if (a.length % 2 == 0) {
+            throw Errors.SYNTAX;
+        }
+        for (int i = 1; i < a.length; i += 2) {
+            if (Args.is(a[i], "ack") || Args.is(a[i], "getack")) {
+                return; // acks are never answered
+            }
+            if (Args.is(a[i], "listening-port") && c.conn() != null) {
+                long p = Args.toLong(a[i + 1]);
+                c.conn().replListeningPort = (int) p;
+            }
+        }
+        out.ok();
+    }
+
+    private void replicaof(Client c, byte[][] a, Out out) {
+        if (Args.is(a[1], "no") && Args.is(a[2], "one")) {
+            core.repl.promote();
+            out.ok();
+            return;
+        }
+        long port;
+        try {
+            port = Args.toLong(a[2]);
+        } catch (RedisError e) {
+            throw err("ERR Invalid master port");
+        }
+        if (port < 1 || port > 65535) {
+            throw err("ERR Invalid master port");
+        }
+        String host = Args.str(a[1]);
+        if (port == core.port() && (host.equals(core.config.bindAddress()) || host.equals("localhost"))) {
+            throw err("ERR a server can not be a replica of itself");
+        }
+        if (core.repl.replicaOf(host, (int) port)) {
+            out.ok();
+        } else {
+            out.simple("OK Already connected to specified master");
+        }
     }
 
     private void clientSetname(Client c, byte[][] a, Out out) {
@@ -533,6 +634,14 @@ final class ServerCommands extends Cmds {
         m.put("busy-reply-threshold", Long.toString(core.config.busyThreshold().toMillis()));
         m.put("lua-time-limit", Long.toString(core.config.busyThreshold().toMillis()));
         m.putAll(configOverrides);
+        Persistence p = core.persistence;
+        m.put("appendonly", p != null && p.aofEnabled() ? "yes" : "no");
+        m.put("appendfsync", p != null ? p.policy.name().toLowerCase(java.util.Locale.ROOT) : "everysec");
+        m.put("dir", p == null || p.snapshotDir == null ? "" : p.snapshotDir.toString());
+        m.put("min-replicas-to-write", Integer.toString(core.repl.minReplicas));
+        m.put("min-replicas-max-lag", Long.toString(core.repl.maxLagMillis / 1000));
+        m.put("repl-backlog-size", Integer.toString(core.repl.backlogSize));
+        m.put("replica-read-only", "yes");
         return m;
     }
 
@@ -560,28 +669,70 @@ final class ServerCommands extends Cmds {
         if (a.length % 2 != 0) {
             throw Errors.wrongArity("config|set");
         }
+        List<Runnable> effects = new ArrayList<>();
         for (int i = 2; i < a.length; i += 2) {
             String name = Args.lower(a[i]);
-            if (!name.equals("notify-keyspace-events") && !name.equals("maxmemory-policy") && !name.equals("timeout")
-                    && !name.equals("save") && !name.equals("appendonly")) {
-                throw err("ERR Unknown option or number of arguments for CONFIG SET - '" + Args.str(a[i]) + "'");
+            String value = Args.str(a[i + 1]);
+            switch (name) {
+                case "min-replicas-to-write" -> {
+                    long v = configNumber(name, value, 0, Integer.MAX_VALUE);
+                    effects.add(() -> core.repl.minReplicas = (int) v);
+                }
+                case "min-replicas-max-lag" -> {
+                    long v = configNumber(name, value, 0, Integer.MAX_VALUE);
+                    effects.add(() -> core.repl.maxLagMillis = v * 1000);
+                }
+                case "repl-backlog-size" -> {
+                    long v = configNumber(name, value, 16, Integer.MAX_VALUE - 8);
+                    effects.add(() -> core.repl.resizeBacklog((int) v));
+                }
+                case "appendfsync" -> {
+                    dev.distlock.embedded.AppendFsync policy = switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                        case "always" -> dev.distlock.embedded.AppendFsync.ALWAYS;
+                        case "everysec" -> dev.distlock.embedded.AppendFsync.EVERYSEC;
+                        case "no" -> dev.distlock.embedded.AppendFsync.NO;
+                        default -> throw err("ERR CONFIG SET failed (possibly related to argument 'appendfsync') - "
+                                + "argument(s) must be one of the following: always, everysec, no");
+                    };
+                    if (core.persistence == null || !core.persistence.aofEnabled()) {
+                        throw err("ERR CONFIG SET failed (possibly related to argument 'appendfsync') - "
+                                + "the append-only file is not enabled (EmbeddedRedisServer.Builder.appendOnly)");
+                    }
+                    effects.add(() -> core.persistence.policy = policy);
+                }
+                case "notify-keyspace-events", "maxmemory-policy", "timeout", "save", "appendonly" ->
+                        effects.add(() -> configOverrides.put(name, value));
+                default -> throw err("ERR Unknown option or number of arguments for CONFIG SET - '" + Args.str(a[i]) + "'");
             }
         }
-        for (int i = 2; i < a.length; i += 2) {
-            configOverrides.put(Args.lower(a[i]), Args.str(a[i + 1]));
-        }
+        effects.forEach(Runnable::run);
         out.ok();
+    }
+
+    private static long configNumber(String name, String value, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw err("ERR CONFIG SET failed (possibly related to argument '" + name + "') - argument couldn't be parsed into an integer");
+        }
+        if (v < min || v > max) {
+            throw err("ERR CONFIG SET failed (possibly related to argument '" + name + "') - argument must be between "
+                    + min + " and " + max + " inclusive");
+        }
+        return v;
     }
 
     private void info(Client c, byte[][] a, Out out) {
         List<String> sections = new ArrayList<>();
         if (a.length == 1) {
-            sections.addAll(List.of("server", "clients", "memory", "stats", "replication", "keyspace"));
+            sections.addAll(List.of("server", "clients", "memory", "persistence", "stats", "replication", "keyspace"));
         } else {
             for (int i = 1; i < a.length; i++) {
                 String s = Args.lower(a[i]);
                 if (s.equals("all") || s.equals("everything") || s.equals("default")) {
-                    sections.addAll(List.of("server", "clients", "memory", "stats", "replication", "keyspace"));
+                    sections.addAll(List.of("server", "clients", "memory", "persistence", "stats", "replication",
+                            "keyspace"));
                 } else {
                     sections.add(s);
                 }
@@ -621,7 +772,7 @@ final class ServerCommands extends Cmds {
             }
             case "clients" -> {
                 b.append("# Clients\r\n");
-                b.append("connected_clients:").append(core.conns.size()).append("\r\n");
+                b.append("connected_clients:").append(core.conns.size() - core.repl.replicas.size()).append("\r\n");
                 b.append("cluster_connections:0\r\nmaxclients:10000\r\n");
                 b.append("blocked_clients:").append(core.blockedCount()).append("\r\n");
                 b.append("tracking_clients:0\r\nclients_in_timeout_table:").append(core.blockedCount()).append("\r\n");
@@ -638,13 +789,25 @@ final class ServerCommands extends Cmds {
                 b.append("total_commands_processed:").append(core.totalCommands).append("\r\n");
                 b.append("pubsub_channels:").append(core.pubsub.channels.size()).append("\r\n");
                 b.append("pubsub_patterns:").append(core.pubsub.patterns.size()).append("\r\n");
+                b.append("sync_full:").append(core.repl.syncFull).append("\r\n");
+                b.append("sync_partial_ok:").append(core.repl.syncPartialOk).append("\r\n");
+                b.append("sync_partial_err:").append(core.repl.syncPartialErr).append("\r\n");
             }
-            case "replication" -> {
-                b.append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n");
-                b.append("master_failover_state:no-failover\r\n");
-                b.append("master_replid:0000000000000000000000000000000000000000\r\n");
-                b.append("master_replid2:0000000000000000000000000000000000000000\r\n");
-                b.append("master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n");
+            case "replication" -> b.append(core.repl.info());
+            case "persistence" -> {
+                Persistence p = core.persistence;
+                b.append("# Persistence\r\nloading:0\r\n");
+                b.append("rdb_changes_since_last_save:").append(p == null ? 0 : p.changesSinceSave).append("\r\n");
+                b.append("rdb_bgsave_in_progress:0\r\n");
+                b.append("rdb_last_save_time:").append(p == null ? core.uptimeStartSeconds() : p.lastSaveSeconds).append("\r\n");
+                b.append("rdb_last_bgsave_status:ok\r\n");
+                b.append("aof_enabled:").append(p != null && p.aofEnabled() ? 1 : 0).append("\r\n");
+                b.append("aof_rewrite_in_progress:0\r\naof_last_bgrewrite_status:ok\r\naof_last_write_status:ok\r\n");
+                if (p != null && p.aofEnabled()) {
+                    b.append("aof_current_size:").append(p.aofSize()).append("\r\n");
+                    b.append("aof_buffer_length:").append(p.pendingBytes()).append("\r\n");
+                    b.append("aof_fsyncs:").append(p.fsyncs).append("\r\n");
+                }
             }
             case "keyspace" -> {
                 b.append("# Keyspace\r\n");

@@ -75,6 +75,18 @@ final class TxCommands extends Cmds {
             return;
         }
         List<Client.Queued> queue = c.multi;
+        if (core.repl.replica || core.repl.minReplicas > 0) {
+            for (Client.Queued q : queue) {
+                if (q.cmd().has(Command.WRITE)) {
+                    String denied = core.repl.writeDenied();
+                    if (denied != null) {
+                        discard(c);
+                        throw err(denied);
+                    }
+                    break;
+                }
+            }
+        }
         c.multi = null;
         unwatchAll(c);
         Conn conn = c.conn();

@@ -1,6 +1,19 @@
 package dev.distlock.embedded.bench;
 
 import dev.distlock.embedded.EmbeddedRedisServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +24,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +46,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Modes (first argument):
  * <ul>
- *   <li>{@code run N [javaOpts…]}: the runner. Per round (N rounds, contenders alternating) it forks
+ *   <li>{@code run N [--cds ARCHIVE] [javaOpts…]}: the runner. Per round (N rounds, contenders
+ *       alternating) it forks
  *       <ol>
  *         <li>{@code java -cp CP StartupBench child}: a fresh JVM that builds and starts an
  *             {@code EmbeddedRedisServer} in process and sends a raw-socket PING;</li>
+ *         <li>{@code java -cp CP StartupBench floor netty}, then {@code … floor jdk}: the floors;</li>
  *         <li>{@code java -cp CP dev.distlock.embedded.Main --port P}: the standalone server, polled
- *             from this process with PING until it answers;</li>
+ *             from this process with PING until it answers; with {@code --cds}, also with a dynamic
+ *             AppCDS archive written by a training run first, and with that archive plus the JVM
+ *             options the README suggests ({@link #FAST_START});</li>
  *         <li>{@code redis-server --port P}: polled the same way (if on the PATH);</li>
  *       </ol>
  *       and prints medians (and min/max) of each interval.</li>
@@ -45,10 +64,17 @@ import java.util.concurrent.TimeUnit;
  *       machine) and durations, then the same for five further servers in the same JVM (with
  *       {@code once}: halts right after the first reply, for measuring the CPU time of the cold
  *       path with {@code time}).</li>
+ *   <li>{@code floor netty|jdk}: the floors, measured like {@code child} in a fresh JVM: a bare
+ *       Netty NIO server (the same event loop group, channel type and options as the embedded
+ *       server, one handler that answers {@code +PONG}; no code of this module), and a server on
+ *       the JDK's {@code ServerSocketChannel} alone. The first is what any Netty-based server pays
+ *       in a fresh JVM, the second what the JVM itself costs.</li>
  * </ul>
  */
 public final class StartupBench {
     private static final int WARM_STARTS = 5;
+    /** The JVM options the README suggests for the standalone server (JIT: C1 only; serial GC). */
+    private static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     private static final byte[] PING = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private StartupBench() {
@@ -63,6 +89,8 @@ public final class StartupBench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("child")) {
             child(args.length > 1 && args[1].equals("once"));
+        } else if (args.length > 1 && args[0].equals("floor")) {
+            floor(args[1]);
         } else if (args.length > 1 && args[0].equals("run")) {
             List<String> rest = Arrays.asList(args).subList(2, args.length);
             String archive = null;
@@ -72,7 +100,7 @@ public final class StartupBench {
             }
             run(Integer.parseInt(args[1]), archive, rest);
         } else {
-            throw new IllegalArgumentException("usage: StartupBench child [once] | run N [--cds ARCHIVE] [javaOpts...]");
+            throw new IllegalArgumentException("usage: StartupBench child [once] | floor netty|jdk | run N [--cds ARCHIVE] [javaOpts...]");
         }
     }
 
@@ -147,6 +175,60 @@ public final class StartupBench {
         }
     }
 
+    // ------------------------------------------------------------------ the floors
+
+    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** A fresh JVM's start -> first PONG of a bare Netty server or a JDK-only one; prints startToReply. */
+    private static void floor(String kind) throws Exception {
+        long t0 = System.nanoTime();
+        int port;
+        if (kind.equals("netty")) {
+            // as RedisServerCore sets it up, minus everything of this module
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("floor", true),
+                    NioIoHandler.newFactory());
+            Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 511)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            c.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ((ByteBuf) msg).release();
+                                    ctx.writeAndFlush(ctx.alloc().ioBuffer(PONG.length).writeBytes(PONG));
+                                }
+                            });
+                        }
+                    })
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            port = ((InetSocketAddress) ch.localAddress()).getPort();
+        } else if (kind.equals("jdk")) {
+            ServerSocketChannel ss = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 511);
+            port = ((InetSocketAddress) ss.getLocalAddress()).getPort();
+            Thread t = new Thread(() -> {
+                try (java.nio.channels.SocketChannel c = ss.accept()) {
+                    c.read(ByteBuffer.allocate(64));
+                    c.write(ByteBuffer.wrap(PONG));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, "floor");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            throw new IllegalArgumentException("floor netty|jdk: " + kind);
+        }
+        ping(port);
+        long t1 = System.nanoTime();
+        System.out.print("startToReply=" + (t1 - t0) + "\n");
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
     // ------------------------------------------------------------------ the runner
 
     private static void run(int rounds, String archive, List<String> javaOpts) throws Exception {
@@ -163,17 +245,7 @@ public final class StartupBench {
             cmd.addAll(javaOpts);
             cmd.addAll(List.of("-cp", cp, StartupBench.class.getName(), "child"));
             long spawn = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            Map<String, Long> kv = new LinkedHashMap<>();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    int eq = line.indexOf('=');
-                    kv.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
-                }
-            }
-            if (p.waitFor() != 0 || !kv.containsKey("reply")) {
-                throw new IllegalStateException("child failed: " + kv);
-            }
+            Map<String, Long> kv = fork(cmd);
             add(samples, "in-process: JVM launch -> main()", kv.get("mainEntry") - spawn);
             add(samples, "in-process: JVM launch -> first PONG", kv.get("reply") - spawn);
             add(samples, "in-process: build() + start() -> first PONG", kv.get("buildToReply"));
@@ -183,6 +255,15 @@ public final class StartupBench {
             add(samples, "in-process: 2nd server, same JVM, build+start -> PONG", kv.get("again1BuildToReply"));
             add(samples, "in-process: " + (WARM_STARTS + 1) + "th server, same JVM, build+start -> PONG",
                     kv.get("again" + WARM_STARTS + "BuildToReply"));
+
+            // the floors: a bare Netty server and a JDK-only one, each in a fresh JVM
+            for (String kind : List.of("netty", "jdk")) {
+                List<String> f = new ArrayList<>(List.of(java));
+                f.addAll(javaOpts);
+                f.addAll(List.of("-cp", cp, StartupBench.class.getName(), "floor", kind));
+                add(samples, kind.equals("netty") ? "floor: bare Netty NIO server, fresh JVM: start -> PONG"
+                        : "floor: JDK ServerSocketChannel only, fresh JVM: start -> PONG", fork(f).get("startToReply"));
+            }
 
             // standalone Main, polled from here
             List<String> main = new ArrayList<>(List.of(java));
@@ -196,6 +277,13 @@ public final class StartupBench {
                 cds.addAll(javaOpts);
                 cds.addAll(List.of("-cp", cp, "dev.distlock.embedded.Main", "--port", String.valueOf(cport)));
                 add(samples, "standalone Main + AppCDS archive: spawn -> first PONG", spawnAndPoll(cds, cport));
+                int fport = freePort();
+                List<String> fast = new ArrayList<>(List.of(java, "-XX:SharedArchiveFile=" + archive));
+                fast.addAll(FAST_START);
+                fast.addAll(javaOpts);
+                fast.addAll(List.of("-cp", cp, "dev.distlock.embedded.Main", "--port", String.valueOf(fport)));
+                add(samples, "standalone Main + AppCDS + C1 only + serial GC: spawn -> PONG",
+                        spawnAndPoll(fast, fport));
             }
 
             if (redis != null) {
@@ -208,6 +296,9 @@ public final class StartupBench {
         System.err.println();
         System.out.printf(Locale.ROOT, "%d rounds, java opts %s, %d cores, load %s%n", rounds, javaOpts,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
+        if (archive != null) {
+            System.out.printf(Locale.ROOT, "C1 only + serial GC: %s%n", String.join(" ", FAST_START));
+        }
         System.out.printf(Locale.ROOT, "%-62s %9s %9s %9s%n", "interval (ms)", "median", "min", "max");
         for (Map.Entry<String, List<Long>> e : samples.entrySet()) {
             List<Long> v = new ArrayList<>(e.getValue());
@@ -218,6 +309,22 @@ public final class StartupBench {
         if (redis == null) {
             System.out.println("redis-server: not on the PATH, not measured");
         }
+    }
+
+    /** Runs a child JVM to its end and returns its {@code key=value} lines. */
+    private static Map<String, Long> fork(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, Long> kv = new LinkedHashMap<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                int eq = line.indexOf('=');
+                kv.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+            }
+        }
+        if (p.waitFor() != 0 || kv.isEmpty()) {
+            throw new IllegalStateException("child " + cmd.subList(cmd.size() - 2, cmd.size()) + " failed: " + kv);
+        }
+        return kv;
     }
 
     /**

@@ -22,6 +22,8 @@ final class Acquisition {
     boolean joined;
     /** {@link System#nanoTime()} when the last attempt was sent; attempt chain only. */
     long sentNanos;
+    /** {@link RedisStore#commandConnectionDrops()} when the last attempt was sent; attempt chain only. */
+    long connectionDrops;
     /** When the current run of failed retries began ({@link System#nanoTime()}), or 0; attempt chain only. */
     long failingSinceNanos;
     /** Failed retries in the current run; attempt chain only. */

@@ -5,6 +5,7 @@ import dev.distlock.LockClock;
 import dev.distlock.redis.RedisKeyLayout;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
+import dev.distlock.spi.ElectionDriver;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
 import dev.distlock.spi.LockDriver;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis driver of read-write locks and semaphores, in front of the mutex's
+ * The Redis driver of read-write locks, semaphores and election terms, in front of the mutex's
  * {@link RedisLockDriver} (to which every mutex operation goes unchanged). It shares the mutex
  * driver's command connection and has its own pub/sub connection for waiters
  * ({@link CoordinationWaits}).
@@ -43,7 +44,14 @@ import org.slf4j.LoggerFactory;
  * <li>semaphore: {@code K:sem} a sorted set of leases {@code owner#token} scored by lease end,
  *     {@code K:sem:n} a hash of each lease's permits, {@code K:sem:fence}; channel
  *     {@code K:sem:wake}. The owner of a lease is unique to it.</li>
+ * <li>leader election: the group's term is a one-permit lease in keys of their own,
+ *     {@code K:election}, {@code K:election:n}, {@code K:election:fence}, channel
+ *     {@code K:election:wake} (the semaphore's scripts with a limit of one).</li>
  * </ul>
+ * Every key of these primitives is the mutex key of the name followed by a suffix of its own; a
+ * mutex's keys have no suffix after the hash tag but {@code :fence} and {@code :queue} (channels
+ * {@code :wake} and {@code :wake:<client id>}), and names are escaped inside the tag, so no lock
+ * name reaches them.
  *
  * <p><b>Scripts</b> ({@link CoordinationScripts}), one round trip each: acquire (prune what has
  * expired by the server's clock, grant if the rules allow, else answer how long until something
@@ -73,7 +81,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver {
+public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockDriver, SemaphoreDriver, ElectionDriver {
     private static final Logger log = LoggerFactory.getLogger(RedisCoordinationDriver.class);
     /** A parked waiter tries again at least this often. */
     static final long MAX_PARK_MILLIS = 1000;
@@ -174,6 +182,16 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
         return layout.lockKey(name) + ":sem:wake";
     }
 
+    /** An election's term: a one-permit lease set of its own, after the hash tag where no lock name reaches. */
+    private String[] electionKeys(String group) {
+        String base = layout.lockKey(group) + ":election";
+        return new String[] {base, base + ":n", base + ":fence"};
+    }
+
+    private String electionChannel(String group) {
+        return layout.lockKey(group) + ":election:wake";
+    }
+
     private static String value(HeldLock lock) {
         return lock.ownerId() + '#' + lock.grant().fencingToken();
     }
@@ -272,6 +290,31 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             }
             return r.intValue();
         });
+    }
+
+    // ------------------------------------------------------------------ election terms (one-permit leases)
+
+    @Override
+    public CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
+        String[] keys = electionKeys(request.name());
+        return start(request, electionChannel(request.name()), () -> CoordinationScripts.SEM_ACQUIRE.run(commands, keys,
+                request.ownerId(), "1", "1", Long.toString(request.leaseMillis()), fenceRetentionMillis), null,
+                g -> releaseTerm(new Released(request, g)));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renewTerm(HeldLock term) {
+        String[] keys = electionKeys(term.name());
+        return bool(() -> CoordinationScripts.SEM_RENEW.run(commands, new String[] {keys[0], keys[1]}, value(term),
+                Long.toString(term.leaseMillis())), "renew the term of election '" + term.name() + "'");
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseTerm(HeldLock term) {
+        String[] keys = electionKeys(term.name());
+        return bool(() -> CoordinationScripts.SEM_RELEASE.run(commands, new String[] {keys[0], keys[1]}, value(term),
+                Integer.toString(Integer.MAX_VALUE), clientId, electionChannel(term.name())),
+                "end the term of election '" + term.name() + "'");
     }
 
     // ------------------------------------------------------------------ waiting

@@ -3,6 +3,7 @@ package dev.distlock.redis.internal;
 import dev.distlock.BackendUnavailableException;
 import dev.distlock.LockClock;
 import dev.distlock.redis.RedisKeyLayout;
+import dev.distlock.redis.ReplicaAckException;
 import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
 import dev.distlock.spi.Grant;
@@ -72,6 +73,11 @@ import org.slf4j.LoggerFactory;
  * <li>abandon — after an acquire whose reply was lost: delete the lock if it carries this
  *     owner's id, so a lost reply does not block the name for a whole lease.</li>
  * </ul>
+ *
+ * <p><b>Replica acknowledgements</b> (optional, {@code minReplicaAcks}; see {@link ReplicaAcks}):
+ * a granted attempt is followed by {@code WAIT n timeout} on the same connection; with fewer than
+ * {@code n} acknowledgements the lock is released and the acquire fails with
+ * {@link ReplicaAckException}.
  *
  * <p><b>Waiting.</b> The first attempt needs no subscription. A waiter whose attempt failed
  * joins its lock's room in {@link WaitRooms}: the client's single pub/sub connection (opened on
@@ -162,6 +168,8 @@ public final class RedisLockDriver implements LockDriver {
     private final String trustReceivers;
     private final String describe;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** The wait for replica acknowledgements after a grant, or null if not asked for. */
+    private final ReplicaAcks replicaAcks;
     private final Set<Acquisition> waiting = ConcurrentHashMap.newKeySet();
     private volatile LockClock clock = LockClock.system();
     private volatile String clientId = "unstarted";
@@ -181,6 +189,7 @@ public final class RedisLockDriver implements LockDriver {
         this.fenceRetentionMillis = Long.toString(store.endpoint().options().fenceRetention().toMillis());
         this.trustReceivers = store.cluster() ? "0" : "1";
         this.describe = store.endpoint().describe();
+        this.replicaAcks = ReplicaAcks.of(store);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "distlock-redis-" + clientId);
             t.setDaemon(true);
@@ -219,6 +228,7 @@ public final class RedisLockDriver implements LockDriver {
         }
         long sentAt = clock.nanoTime();
         a.sentNanos = System.nanoTime();
+        a.connectionDrops = store.commandConnectionDrops();
         CompletableFuture<Long> reply;
         try {
             // Queue mode: a waiter keeps its client queued (and leaves the queue with the lock); a
@@ -250,16 +260,17 @@ public final class RedisLockDriver implements LockDriver {
         a.failures = 0;
         long r = reply;
         if (r > 0) {
-            String value = a.request.ownerId() + '#' + r;
-            Grant grant = new Grant(r, sentAt, new RedisHold(a.lockKey(), value));
-            boolean delivered = a.future.complete(grant);
-            if (a.joined) {
-                rooms.leave(a, delivered);
+            if (replicaAcks != null) {
+                replicaAcks.confirm(a.request.name(), a.connectionDrops).thenAccept(refusal -> {
+                    if (refusal == null) {
+                        deliver(a, sentAt, r);
+                    } else {
+                        refuse(a, r, refusal);
+                    }
+                });
+                return;
             }
-            if (!delivered) {
-                // Cancelled while the attempt was in flight: give the lock back at once.
-                releaseQuietly(a.request.name(), a.lockKey(), value);
-            }
+            deliver(a, sentAt, r);
             return;
         }
         if (a.future.isDone()) {
@@ -283,6 +294,34 @@ public final class RedisLockDriver implements LockDriver {
             return;
         }
         rooms.park(a, parkNanos, false);
+    }
+
+    /** Hands a granted lock to the caller, or gives it back if the acquire was cancelled meanwhile. */
+    private void deliver(Acquisition a, long sentAt, long token) {
+        String value = a.request.ownerId() + '#' + token;
+        Grant grant = new Grant(token, sentAt, new RedisHold(a.lockKey(), value));
+        boolean delivered = a.future.complete(grant);
+        if (a.joined) {
+            rooms.leave(a, delivered);
+        }
+        if (!delivered) {
+            // Cancelled while the attempt was in flight: give the lock back at once.
+            releaseQuietly(a.request.name(), a.lockKey(), value);
+        }
+    }
+
+    /** Too few replicas acknowledged a granted lock: give it back, then fail the acquire. */
+    private void refuse(Acquisition a, long token, ReplicaAckException refusal) {
+        if (a.joined) {
+            rooms.leave(a);
+        }
+        release(a.request.name(), a.lockKey(), a.request.ownerId() + '#' + token).whenComplete((ok, err) -> {
+            if (err != null) {
+                log.warn("could not give back lock '{}' after too few replica acknowledgements; its lease will run out",
+                        a.request.name(), err);
+            }
+            a.future.completeExceptionally(refusal);
+        });
     }
 
     /**

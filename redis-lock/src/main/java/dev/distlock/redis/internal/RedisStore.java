@@ -4,6 +4,8 @@ import dev.distlock.BackendUnavailableException;
 import dev.distlock.LockConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,7 @@ public final class RedisStore implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final ClientResources resources;
     private final boolean ownResources;
+    private final AtomicLong commandConnectionDrops = new AtomicLong();
 
     private RedisStore(RedisEndpoint endpoint, AbstractRedisClient client, RedisURI uri,
             StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
@@ -58,6 +62,14 @@ public final class RedisStore implements AutoCloseable {
         this.commands = commands;
         this.resources = resources;
         this.ownResources = ownResources;
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (handler == connection) {
+                    commandConnectionDrops.incrementAndGet();
+                }
+            }
+        });
     }
 
     /**
@@ -197,6 +209,17 @@ public final class RedisStore implements AutoCloseable {
      */
     public RedisClusterAsyncCommands<String, String> commands() {
         return commands;
+    }
+
+    /**
+     * Returns how often the shared command connection was lost so far (Lettuce then reconnects
+     * it, perhaps to another server). Two equal readings around a command exchange mean that
+     * both went over one connection.
+     *
+     * @return the number of disconnections seen
+     */
+    public long commandConnectionDrops() {
+        return commandConnectionDrops.get();
     }
 
     /**

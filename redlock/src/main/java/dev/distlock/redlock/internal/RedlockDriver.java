@@ -11,6 +11,7 @@ import dev.distlock.spi.AcquireRequest;
 import dev.distlock.spi.DriverContext;
 import dev.distlock.spi.Grant;
 import dev.distlock.spi.HeldLock;
+import dev.distlock.spi.ElectionDriver;
 import dev.distlock.spi.LockDriver;
 import dev.distlock.spi.LockUri;
 import io.lettuce.core.ClientOptions;
@@ -54,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * only), {@code DEQUEUE} and {@code RENEW} (batched compare-and-PEXPIRE) scripts are reused;
  * Redlock adds {@link RedlockScripts#ACQUIRE} ({@code SET NX PX} + counter bump + the client's
  * place in the queue, in one round trip),
- * {@link RedlockScripts#RAISE_FENCE} and {@link RedlockScripts#UNDO}.
+ * {@link RedlockScripts#RAISE_FENCE} and {@link RedlockScripts#UNDO}. The term of a leader
+ * election is such a hold under {@code P{group}:election} (counter {@code :election:fence},
+ * queue {@code :election:queue}, channels {@code :election:wake:<client id>}): after the hash
+ * tag, where no lock name reaches.
  *
  * <p><b>Acquire</b> (the Redlock algorithm). Read the injected clock ({@code t0}), send the
  * acquire script to every node at once. An attempt ends as soon as a majority
@@ -140,7 +144,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class RedlockDriver implements LockDriver {
+public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final Logger log = LoggerFactory.getLogger(RedlockDriver.class);
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long RECONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -399,9 +403,8 @@ public final class RedlockDriver implements LockDriver {
         volatile boolean woken;
         ScheduledFuture<?> timer;
 
-        Acquisition(AcquireRequest request) {
+        Acquisition(AcquireRequest request, String lockKey) {
             this.request = request;
-            String lockKey = layout.lockKey(request.name());
             this.keys = new String[] {lockKey, lockKey + ":fence", lockKey + ":queue"};
             this.lease = Long.toString(request.leaseMillis());
             this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(request.leaseMillis());
@@ -468,10 +471,36 @@ public final class RedlockDriver implements LockDriver {
 
     @Override
     public CompletableFuture<Grant> acquire(AcquireRequest request) {
+        return acquire(request, layout.lockKey(request.name()));
+    }
+
+    /**
+     * Acquires the term of an election: a Redlock hold like a lock's, under the key
+     * {@code P{group}:election} (its counter {@code :election:fence}, channel
+     * {@code :election:wake:<client id>}, queue {@code :election:queue}), which no lock name reaches.
+     */
+    @Override
+    public CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
+        return acquire(request, layout.lockKey(request.name()) + ":election");
+    }
+
+    /** A term is renewed as a lock is (the hold knows its key). */
+    @Override
+    public CompletableFuture<Boolean> renewTerm(HeldLock term) {
+        return renew(term);
+    }
+
+    /** A term is ended as a lock is released (the hold knows its key). */
+    @Override
+    public CompletableFuture<Boolean> releaseTerm(HeldLock term) {
+        return release(term);
+    }
+
+    private CompletableFuture<Grant> acquire(AcquireRequest request, String lockKey) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("lock client (" + describe + ") is closed"));
         }
-        Acquisition acq = new Acquisition(request);
+        Acquisition acq = new Acquisition(request, lockKey);
         waiting.add(acq);
         acq.future.whenComplete((g, err) -> {
             waiting.remove(acq);

@@ -8,6 +8,8 @@ import dev.distlock.LeaderElection;
 import dev.distlock.LeadershipListener;
 import dev.distlock.LockClient;
 import dev.distlock.LossReason;
+import dev.distlock.Mutex;
+import dev.distlock.PermitLease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,51 @@ public abstract class LeaderElectionContract extends CoordinationContract {
             Thread.sleep(config().renewInterval().toMillis() / 2); // the passing of time is under test
         }
         assertThat(leaders(all)).isEqualTo(1);
+    }
+
+    /**
+     * The election's term lives in a space of its own on the store: no lock a user can name —
+     * not even the old store name of the term, {@code group U+001F election}, nor the group's own
+     * name as a mutex, read-write lock or semaphore — blocks it, and it blocks none of them.
+     */
+    @Test
+    void noLockOfAnyNameReachesTheElection() throws Exception {
+        String group = name("g");
+        List<Mutex> held = new ArrayList<>();
+        List<Runnable> undo = new ArrayList<>();
+        try {
+            for (String n : List.of(group + "\u001Felection", group)) {
+                Mutex m = b.mutex(n);
+                assertThat(m.tryLock(Duration.ZERO)).as("b takes the mutex %s", n).isTrue();
+                held.add(m);
+            }
+            try {
+                Mutex w = b.readWriteLock(group).writeLock();
+                assertThat(w.tryLock(Duration.ZERO)).as("b takes the write lock of the group").isTrue();
+                undo.add(w::unlock);
+            } catch (UnsupportedOperationException backendHasNone) {
+                // fine: this backend has no read-write locks
+            }
+            try {
+                PermitLease p = b.semaphore(group, 1).tryAcquire(1, Duration.ZERO);
+                assertThat(p).as("b takes the group's only permit").isNotNull();
+                undo.add(p::close);
+            } catch (UnsupportedOperationException backendHasNone) {
+                // fine: this backend has no semaphores
+            }
+            LeaderElection e = join(a, group, null);
+            assertThat(e.awaitLeadership(Duration.ofSeconds(10))).as("elected although b holds those locks").isTrue();
+            e.resign();
+        } finally {
+            undo.forEach(Runnable::run);
+            held.forEach(Mutex::unlock);
+        }
+        // And the other way round: a leader blocks no lock of those names.
+        LeaderElection e = join(a, group, null);
+        assertThat(e.awaitLeadership(Duration.ofSeconds(10))).isTrue();
+        Mutex m = b.mutex(group + "\u001Felection");
+        assertThat(m.tryLock(Duration.ZERO)).as("a mutex of the term's old store name while a leader leads").isTrue();
+        m.unlock();
     }
 
     @Test

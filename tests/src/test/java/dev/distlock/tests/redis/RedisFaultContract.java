@@ -100,6 +100,16 @@ abstract class RedisFaultContract {
                 .renewInterval(Duration.ofMillis(400)).commandTimeout(COMMAND_TIMEOUT)
                 .connectTimeout(Duration.ofSeconds(5)).build());
         clients.add(c);
+        // The first script send (NOSCRIPT, load, a cold JIT) can outlast the short command timeout
+        // on a loaded machine; the faults under test begin once the client is warm.
+        Mutex warm = c.mutex(name + ":warm-up");
+        try {
+            assertThat(warm.tryLock(Duration.ofSeconds(15))).as("warm-up lock").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        warm.unlock();
         return c;
     }
 

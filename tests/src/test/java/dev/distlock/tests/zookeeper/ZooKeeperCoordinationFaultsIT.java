@@ -12,6 +12,9 @@ import dev.distlock.LockLostException;
 import dev.distlock.LossReason;
 import dev.distlock.PermitLease;
 import dev.distlock.embedded.EmbeddedZooKeeper;
+import dev.distlock.zookeeper.SuspendPolicy;
+import dev.distlock.zookeeper.ZkLockOptions;
+import dev.distlock.zookeeper.ZooKeeperLocks;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +53,43 @@ class ZooKeeperCoordinationFaultsIT {
         a.close();
         b.close();
         zk.close();
+    }
+
+    /**
+     * The locks' SUSPENDED policy holds for the coordination primitives too: with
+     * {@code LOSE_AT_ONCE} a write lock and a permit lease are reported lost while the server is
+     * down (long before the 30 s session could expire), and once the same session reconnects their
+     * nodes are deleted, so another client gets both at once.
+     */
+    @Test
+    void loseAtOnceMarksCoordinationHoldsLostAndFreesThemAfterReconnect() throws Exception {
+        LockClient c = ZooKeeperLocks.connect("zk://" + zk.connectString() + "/faults", LONG_LEASE,
+                ZkLockOptions.builder().sessionTimeout(Duration.ofSeconds(30)).suspendPolicy(SuspendPolicy.LOSE_AT_ONCE)
+                        .build());
+        try {
+            BlockingQueue<LeaseLostEvent> lost = new LinkedBlockingQueue<>();
+            Lease write = c.readWriteLock("rw").writeLock().acquire(Duration.ZERO).onLost(lost::add);
+            PermitLease permit = c.semaphore("sem", 1).tryAcquire(1, Duration.ZERO);
+            assertThat(permit).isNotNull();
+            permit.onLost(lost::add);
+            zk.stop();
+            for (int i = 0; i < 2; i++) {
+                LeaseLostEvent event = lost.poll(10, TimeUnit.SECONDS);
+                assertThat(event).as("loss %d reported while the server is down", i + 1).isNotNull();
+                assertThat(event.reason()).isEqualTo(LossReason.SESSION_LOST);
+            }
+            assertThat(write.isValid()).isFalse();
+            zk.restart();
+            Lease other = b.readWriteLock("rw").writeLock().acquire(Duration.ofSeconds(15));
+            PermitLease otherPermit = b.semaphore("sem", 1).tryAcquire(1, Duration.ofSeconds(15));
+            assertThat(otherPermit).as("the permit came back with the reconnect, not the session's end").isNotNull();
+            assertThat(other.fencingToken()).isGreaterThan(write.fencingToken());
+            other.close();
+            otherPermit.close();
+            assertThatThrownBy(write::close).isInstanceOf(LockLostException.class);
+        } finally {
+            c.close();
+        }
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The leader election contract on the ZooKeeper backend (the mutex recipe), one embedded server. */
+/** The leader election contract on the ZooKeeper backend (terms under <root>/elections), one embedded server. */
 class ZooKeeperLeaderElectionContractTest extends LeaderElectionContract {
     private static EmbeddedZooKeeper zk;
     private final String namespace = "/election-" + UUID.randomUUID().toString().substring(0, 8);
