@@ -531,9 +531,10 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             return;
         }
         // A wait keeps the client in each node's queue (and takes it out with the lock); a single
-        // try never joins it.
-        String queueMode = acq.queued || acq.request.remainingNanos() > 0 ? "2" : "0";
-        if (queueMode.equals("2")) {
+        // try never joins it. A wait's first attempt ("1") joins on failure but has nothing to take
+        // out on success, which keeps the uncontended path free of queue commands.
+        String queueMode = acq.queued ? "2" : acq.request.remainingNanos() > 0 ? "1" : "0";
+        if (!queueMode.equals("0")) {
             acq.queued = true;
         }
         for (RedlockNode n : nodes) {

@@ -23,7 +23,8 @@ final class RedlockScripts {
      * lease in ms, ARGV[3] fence retention in ms ({@code 0}: for ever), ARGV[4] the floor: the
      * client's wall clock in microseconds, the same on every node of one attempt, ARGV[5] the
      * client id, ARGV[6] the queue mode ({@code 0}: leave the queue alone, a single try;
-     * {@code 2}: on failure put the client at the back of the queue, on success take it out),
+     * {@code 1}: a wait's first attempt, on failure put the client at the back of the queue;
+     * {@code 2}: a later attempt, the same on failure and on success take it out),
      * ARGV[7] how long (ms) a queue entry lives unless refreshed by another failed attempt. On
      * success the counter becomes {@code last + 1}, or the floor if the node has none (first use,
      * data loss, expiry), so that fresh counters start equal on every node; it is returned
