@@ -108,8 +108,10 @@ final class CoordinationWaits {
         if (chain == null || chain.isCompletedExceptionally()) {
             CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting = new CompletableFuture<>();
             chain = connecting;
-            // Connect on the scheduler, never under this monitor.
-            scheduler.execute(() -> {
+            // Connect on a thread of its own, never under this monitor nor on the scheduler:
+            // opening a connection can block for a while on a cold client, and the scheduler
+            // meanwhile runs the waiters' timers and wake-ups.
+            Thread connector = new Thread(() -> {
                 try {
                     store.connectPubSub().whenComplete((c, err) -> {
                         if (err != null) {
@@ -135,7 +137,9 @@ final class CoordinationWaits {
                 } catch (RuntimeException e) {
                     connecting.completeExceptionally(e);
                 }
-            });
+            }, "distlock-redis-coordination-connect");
+            connector.setDaemon(true);
+            connector.start();
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         chain = chain.thenApply(c -> {

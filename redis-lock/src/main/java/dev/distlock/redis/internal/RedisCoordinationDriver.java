@@ -67,10 +67,16 @@ import org.slf4j.LoggerFactory;
  * waiters, are not queued in order: whoever tries first after a release wins.
  *
  * <p><b>Waiting.</b> A waiter's first attempt needs no subscription; after a failure it joins
- * its channel's group, tries again once the subscription is live, then parks until a message
+ * its channel's group (until the subscription is live it polls every
+ * {@value #SUBSCRIBING_POLL_MILLIS} ms, since no message can reach it), tries again once the
+ * subscription is live, then parks until a message
  * on the channel or the time the script said something may change (at most
  * {@value #MAX_PARK_MILLIS} ms). A message wakes every waiter of this client on that name, since a
- * release may admit several readers or permit requests.
+ * release may admit several readers or permit requests. A message that arrives while the waiter's
+ * attempt is out is kept and makes it try again as soon as the reply is handled: the decision to
+ * park and the check for such a message are one step under the waiter's monitor, so no wake-up
+ * falls between them (one that did would leave the waiter — and, for a waiting writer, every
+ * reader its mark holds back — asleep for up to {@value #MAX_PARK_MILLIS} ms).
  *
  * <p><b>Failures.</b> A script error or timeout fails the acquire with
  * {@link BackendUnavailableException} (waiters do not ride through outages as mutex waiters do);
@@ -85,6 +91,8 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
     private static final Logger log = LoggerFactory.getLogger(RedisCoordinationDriver.class);
     /** A parked waiter tries again at least this often. */
     static final long MAX_PARK_MILLIS = 1000;
+    /** A waiter whose subscription is not live yet tries again at least this often. */
+    static final long SUBSCRIBING_POLL_MILLIS = 50;
     /** How long a waiting writer's mark holds new readers back without being refreshed. */
     static final long WRITER_MARK_MILLIS = 3000;
 
@@ -359,10 +367,15 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
         final Runnable giveUp;
         final java.util.function.Function<Grant, CompletableFuture<Boolean>> giveBack;
         final CompletableFuture<Grant> future = new CompletableFuture<>();
-        final AtomicBoolean inFlight = new AtomicBoolean();
         final AtomicBoolean finished = new AtomicBoolean();
-        volatile boolean again;
+        /** An attempt is out, or its reply is being handled; guarded by this. */
+        private boolean inFlight;
+        /** A wake-up came while an attempt was out; guarded by this. */
+        private boolean again;
         volatile boolean joined;
+        /** The subscription of {@link #joined} is live, so releases wake this waiter. */
+        volatile boolean subscribed;
+        /** The park's timer; guarded by this (read unguarded only to cancel it). */
         volatile ScheduledFuture<?> timer;
 
         Waiter(AcquireRequest request, String channel, Supplier<CompletableFuture<Long>> script, Runnable giveUp,
@@ -379,11 +392,20 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
                 finish();
                 return;
             }
-            if (!inFlight.compareAndSet(false, true)) {
-                again = true;
-                return;
+            synchronized (this) {
+                if (inFlight) {
+                    // The reply's handler sees this before it decides to park (see park()).
+                    again = true;
+                    return;
+                }
+                inFlight = true;
+                again = false;
+                ScheduledFuture<?> t = timer;
+                if (t != null) {
+                    t.cancel(false);
+                    timer = null;
+                }
             }
-            again = false;
             long sentAt = clock.nanoTime();
             CompletableFuture<Long> reply;
             try {
@@ -395,8 +417,12 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             reply.whenComplete((r, err) -> onReply(sentAt, r, err));
         }
 
+        /**
+         * Handles an attempt's reply. The attempt stays "in flight" until the handler has either
+         * finished, started the next attempt, or armed the park timer, so a wake-up arriving at
+         * any point meanwhile is seen (as {@code again}) rather than lost.
+         */
         private void onReply(long sentAt, Long r, Throwable err) {
-            inFlight.set(false);
             if (err != null) {
                 future.completeExceptionally(unavailable("acquire '" + request.name() + "'", err));
                 finish();
@@ -421,28 +447,53 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
             }
             if (!joined) {
                 joined = true;
+                // No wake-up can reach this waiter until the subscription is live (opening the
+                // pub/sub connection can take a while on a cold or loaded client), so it polls
+                // briefly meanwhile, and tries once more when the subscription is live.
                 waits.join(channel, this).whenComplete((v, e) -> {
                     if (e != null) {
                         future.completeExceptionally(unavailable("subscribe for '" + request.name() + "'", e));
                         finish();
                     } else {
+                        subscribed = true;
                         attempt();
                     }
                 });
-                return;
             }
-            if (again) {
-                attempt();
-                return;
+            long parkMillis = Math.min(-r, MAX_PARK_MILLIS); // the hint, -1 - r, plus 1 ms
+            if (!subscribed) {
+                parkMillis = Math.min(parkMillis, SUBSCRIBING_POLL_MILLIS);
             }
-            long hint = -1 - r;
-            long parkNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.min(hint + 1, MAX_PARK_MILLIS)), remaining);
-            try {
-                timer = scheduler.schedule(this::onTimer, parkNanos, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            park(Math.min(TimeUnit.MILLISECONDS.toNanos(parkMillis), remaining));
+        }
+
+        /**
+         * Ends the attempt in flight: tries again at once if a wake-up came while it was out,
+         * else arms the timer. Both under the monitor that {@link #attempt()} takes, so a wake-up
+         * either lands before (and is seen here) or after (and finds no attempt out, so starts
+         * one and cancels the timer).
+         */
+        private void park(long parkNanos) {
+            synchronized (this) {
+                if (!again) {
+                    inFlight = false;
+                    try {
+                        timer = scheduler.schedule(this::onTimer, parkNanos, TimeUnit.NANOSECONDS);
+                        return;
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // fall through, outside the monitor
+                    }
+                } else {
+                    inFlight = false;
+                    again = false;
+                }
+            }
+            if (scheduler.isShutdown()) {
                 future.completeExceptionally(new IllegalStateException("lock client (" + describe + ") is closed"));
                 finish();
+                return;
             }
+            attempt();
         }
 
         private void onTimer() {
@@ -455,10 +506,6 @@ public final class RedisCoordinationDriver implements LockDriver, ReadWriteLockD
 
         @Override
         public void wake() {
-            ScheduledFuture<?> t = timer;
-            if (t != null) {
-                t.cancel(false);
-            }
             attempt();
         }
 

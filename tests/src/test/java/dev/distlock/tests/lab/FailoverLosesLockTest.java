@@ -3,13 +3,9 @@ package dev.distlock.tests.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distlock.LockClient;
-import dev.distlock.LockClients;
-import dev.distlock.LockConfig;
 import dev.distlock.Mutex;
 import dev.distlock.embedded.EmbeddedRedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,32 +47,25 @@ import org.junit.jupiter.api.Timeout;
 class FailoverLosesLockTest {
     private static final String LOCK = "orders:42";
     private static final Duration LEASE = Duration.ofSeconds(20);
-    /** Short timeouts: closing A's client must not wait long for the crashed primary. */
-    private static final LockConfig CONFIG = LockConfig.builder().commandTimeout(Duration.ofSeconds(1))
-            .connectTimeout(Duration.ofSeconds(2)).build();
 
+    private PrimaryAndReplica lab;
     private EmbeddedRedisServer primary;
     private EmbeddedRedisServer replica;
-    private final List<LockClient> clients = new ArrayList<>();
 
     @BeforeEach
     void startPrimaryAndReplica() {
-        primary = EmbeddedRedisServer.builder().port(0).build().start();
-        replica = EmbeddedRedisServer.builder().port(0).replicaOf(primary.host(), primary.port()).build().start();
-        LabServers.awaitInSync(replica, primary);
+        lab = new PrimaryAndReplica();
+        primary = lab.primary;
+        replica = lab.replica;
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(LockClient::close);
-        replica.close();
-        primary.close();
+        lab.close();
     }
 
     private LockClient connect(EmbeddedRedisServer server) {
-        LockClient c = LockClients.connect(server.uri(), CONFIG);
-        clients.add(c);
-        return c;
+        return lab.connect(server.uri());
     }
 
     /** Steps 1–3: A holds on the crashed primary, B holds on the promoted replica. */

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distlock.LockClient;
-import dev.distlock.LockClients;
-import dev.distlock.LockConfig;
 import dev.distlock.Mutex;
 import dev.distlock.embedded.EmbeddedRedisServer;
 import dev.distlock.redis.RedisKeyLayout;
 import dev.distlock.redis.ReplicaAckException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,31 +43,25 @@ import org.junit.jupiter.api.Timeout;
 class FailoverWithReplicaAckTest {
     private static final String LOCK = "orders:42";
     private static final Duration LEASE = Duration.ofSeconds(20);
-    private static final LockConfig CONFIG = LockConfig.builder().commandTimeout(Duration.ofSeconds(1))
-            .connectTimeout(Duration.ofSeconds(2)).build();
 
+    private PrimaryAndReplica lab;
     private EmbeddedRedisServer primary;
     private EmbeddedRedisServer replica;
-    private final List<LockClient> clients = new ArrayList<>();
 
     @BeforeEach
     void startPrimaryAndReplica() {
-        primary = EmbeddedRedisServer.builder().port(0).build().start();
-        replica = EmbeddedRedisServer.builder().port(0).replicaOf(primary.host(), primary.port()).build().start();
-        LabServers.awaitInSync(replica, primary);
+        lab = new PrimaryAndReplica();
+        primary = lab.primary;
+        replica = lab.replica;
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(LockClient::close);
-        replica.close();
-        primary.close();
+        lab.close();
     }
 
     private LockClient connect(String uri) {
-        LockClient c = LockClients.connect(uri, CONFIG);
-        clients.add(c);
-        return c;
+        return lab.connect(uri);
     }
 
     @Test

@@ -52,7 +52,7 @@ class RedlockRestartFromAofTest {
     /** Long enough for A to still hold the lock at the end of a test on a loaded machine. */
     private static final Duration LEASE = Duration.ofSeconds(15);
     /** The lease of the delayed-restart test, which waits for it to run out. */
-    private static final Duration SHORT_LEASE = Duration.ofMillis(1500);
+    private static final Duration SHORT_LEASE = Duration.ofMillis(3000);
 
     @TempDir
     Path dir;
@@ -127,7 +127,7 @@ class RedlockRestartFromAofTest {
         Mutex b = client().mutex(LOCK);
         assertThat(b.tryLock(Duration.ofMillis(300), SHORT_LEASE)).as("B while node 0 stays down").isFalse();
         // The delay is the behaviour under test: node 0 stays down until A's lease is over.
-        await().pollInSameThread().atMost(Duration.ofSeconds(5)).until(() -> !a.isHeldByCurrentThread());
+        await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> !a.isHeldByCurrentThread());
         nodes.get(0).faults().restartFromDisk();
 
         assertThat(b.tryLock(Duration.ofSeconds(5), SHORT_LEASE)).as("B after the delayed restart").isTrue();
