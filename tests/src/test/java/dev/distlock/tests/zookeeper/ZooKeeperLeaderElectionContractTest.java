@@ -3,28 +3,19 @@ package dev.distlock.tests.zookeeper;
 import dev.distlock.LockClient;
 import dev.distlock.LockClients;
 import dev.distlock.LockConfig;
+import dev.distlock.embedded.EmbeddedStore;
+import dev.distlock.embedded.EmbeddedStoreExtension;
 import dev.distlock.embedded.EmbeddedZooKeeper;
 import dev.distlock.tests.contract.LeaderElectionContract;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The leader election contract on the ZooKeeper backend (terms under <root>/elections), one embedded server. */
+@ExtendWith(EmbeddedStoreExtension.class)
 class ZooKeeperLeaderElectionContractTest extends LeaderElectionContract {
-    private static EmbeddedZooKeeper zk;
+    @EmbeddedStore
+    static EmbeddedZooKeeper zk;
     private final String namespace = "/election-" + UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeAll
-    static void startServer() {
-        zk = EmbeddedZooKeeper.standalone().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (zk != null) {
-            zk.close();
-        }
-    }
 
     @Override
     protected LockClient newClient(LockConfig config) {

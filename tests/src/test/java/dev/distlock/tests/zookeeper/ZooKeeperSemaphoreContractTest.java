@@ -3,30 +3,21 @@ package dev.distlock.tests.zookeeper;
 import dev.distlock.LockClient;
 import dev.distlock.LockClients;
 import dev.distlock.LockConfig;
+import dev.distlock.embedded.EmbeddedStore;
+import dev.distlock.embedded.EmbeddedStoreExtension;
 import dev.distlock.embedded.EmbeddedZooKeeper;
 import dev.distlock.tests.contract.SemaphoreContract;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Semaphore contract on the ZooKeeper backend, one embedded server. */
+@ExtendWith(EmbeddedStoreExtension.class)
 class ZooKeeperSemaphoreContractTest extends SemaphoreContract {
-    private static EmbeddedZooKeeper zk;
+    @EmbeddedStore
+    static EmbeddedZooKeeper zk;
     private final String namespace = "/coord-" + UUID.randomUUID().toString().substring(0, 8);
     private ZkCoordinationNodes nodes;
-
-    @BeforeAll
-    static void startServer() {
-        zk = EmbeddedZooKeeper.standalone().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (zk != null) {
-            zk.close();
-        }
-    }
 
     @AfterEach
     void closeNodes() {
