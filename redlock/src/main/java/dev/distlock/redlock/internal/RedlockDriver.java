@@ -156,6 +156,15 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     /** PUBLISH's receiver count is exact on a standalone node: a head nobody listens for is skipped. */
     private static final String TRUST_RECEIVERS = "1";
 
+    /** TEMPORARY instrumentation. */
+    static final class Probe {
+        static final java.util.concurrent.ConcurrentSkipListMap<String, AtomicLong> C = new java.util.concurrent.ConcurrentSkipListMap<>();
+        static void inc(String k) { C.computeIfAbsent(k, x -> new AtomicLong()).incrementAndGet(); }
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("REDLOCK PROBE " + C)));
+        }
+    }
+
     private final List<RedlockNode> nodes;
     private final int quorum;
     private final RedlockOptions options;
@@ -401,7 +410,16 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         boolean left;
         /** Whether its current attempt was started by a release message (or a missed one). */
         volatile boolean woken;
+        /**
+         * Another node's copy of the release that woke it arrived while its attempt was in flight:
+         * if the attempt fails, try again at once (that node may have said "taken" before the
+         * release reached it). Guarded by {@link #rooms}.
+         */
+        boolean recheck;
         ScheduledFuture<?> timer;
+        String parkKind;
+        final StringBuffer trace = new StringBuffer();
+        void ev(String e) { trace.append(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos)).append("us ").append(e).append("; "); }
 
         Acquisition(AcquireRequest request, String lockKey) {
             this.request = request;
@@ -503,6 +521,10 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         Acquisition acq = new Acquisition(request, lockKey);
         waiting.add(acq);
         acq.future.whenComplete((g, err) -> {
+            long took = System.nanoTime() - acq.startNanos;
+            if (took > TimeUnit.MILLISECONDS.toNanos(300) && acq.request.remainingNanos() > 0) {
+                System.err.println("SLOW ACQ " + TimeUnit.NANOSECONDS.toMillis(took) + "ms " + acq.request.name() + " " + (g != null ? "granted" : err) + ": " + acq.trace);
+            }
             waiting.remove(acq);
             if (err instanceof CancellationException) {
                 leave(acq);
@@ -518,7 +540,11 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             return;
         }
         attempts.incrementAndGet();
+        synchronized (rooms) {
+            acq.recheck = false;
+        }
         Attempt at = new Attempt(acq);
+        acq.ev("attempt q" + acq.queued);
         try {
             at.deadline = scheduler.schedule(() -> {
                 synchronized (at) {
@@ -590,6 +616,8 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
                 return;
             }
             at.decided = true;
+            at.acq.ev("decide g" + at.granted + " t" + at.taken + " f" + at.failed + (at.timedOut ? " TIMEDOUT" : "") + " [" + String.join(",", java.util.Arrays.stream(at.answer).map(String::valueOf).toList()) + "]");
+            if (at.timedOut) Probe.inc("attempt.timedOut");
         }
         if (at.deadline != null) {
             at.deadline.cancel(false);
@@ -703,19 +731,33 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
 
     private void grant(Attempt at, long token) {
         Acquisition acq = at.acq;
+        Probe.inc("grant" + (acq.woken ? ".woken" : ".notWoken"));
         long validUntil = at.t0 + acq.leaseNanos - driftNanos(acq.leaseNanos);
         RedlockHold hold = new RedlockHold(acq.keys[0], at.value, validUntil);
         boolean delivered = acq.future.complete(new Grant(token, at.t0, hold));
         if (leave(acq, delivered) && delivered && acq.queued) {
             // The granting nodes took the client out of their queues; the others (taken by a
             // contender, or silent) may still list it, and would wake it instead of a waiter.
+            // A node still silent is asked only if it does not grant late (its grant left the queue).
             String[] keys = {acq.keys[0], acq.keys[2]};
             for (RedlockNode n : nodes) {
                 int s;
+                CompletableFuture<?> call;
                 synchronized (at) {
                     s = at.state[n.index];
+                    call = at.calls[n.index];
                 }
-                if (s != GRANTED) {
+                if (s == PENDING && call != null) {
+                    call.whenComplete((r, err) -> {
+                        if (!(r instanceof Long l && l > 0)) {
+                            Probe.inc("grant.dequeue.late");
+                            this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(e -> 0L);
+                        } else {
+                            Probe.inc("grant.dequeue.skipped");
+                        }
+                    });
+                } else if (s != GRANTED) {
+                    Probe.inc("grant.dequeue.s" + s);
                     this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(err -> 0L);
                 }
             }
@@ -774,7 +816,17 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         long park;
         boolean afterWake = acq.woken;
         acq.woken = false;
-        if (afterWake) {
+        boolean recheck;
+        synchronized (rooms) {
+            recheck = acq.recheck;
+            acq.recheck = false;
+        }
+        Probe.inc(afterWake ? "fail.afterWake g" + granted + " t" + taken + " f" + failed : "fail.plain g" + granted + " t" + taken + " f" + failed);
+        if (recheck) {
+            // Another node announced the same release during the attempt: it is free there now.
+            acq.woken = true;
+            park = 0;
+        } else if (afterWake) {
             // A release was announced but its other nodes had not deleted yet: look again soon,
             // since the remaining copies of that message are dropped as duplicates.
             park = jitter();
@@ -787,8 +839,10 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         }
         park = Math.min(park, remaining);
         if (acq.room == null) {
-            join(acq).whenComplete((v, err) -> attempt(acq));
+            acq.ev("join");
+            join(acq).whenComplete((v, err) -> { acq.ev("joined"); attempt(acq); });
         } else {
+            acq.ev("park " + TimeUnit.NANOSECONDS.toMicros(park) + "us");
             parkWaiter(acq, park);
         }
     }
@@ -871,11 +925,12 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final class Room {
         final String channel;
         final ArrayDeque<Acquisition> parked = new ArrayDeque<>();
-        final Map<String, Boolean> seen = new LinkedHashMap<>(SEEN_IDS * 2, 0.75f, false) {
+        /** Recent release ids and the waiter each one woke (null: none was parked). */
+        final Map<String, Acquisition> seen = new LinkedHashMap<>(SEEN_IDS * 2, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+            protected boolean removeEldestEntry(Map.Entry<String, Acquisition> e) {
                 return size() > SEEN_IDS;
             }
         };
@@ -942,6 +997,7 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
                 nanos = 0;
             }
             acq.parked = true;
+            acq.parkKind = nanos == 0 ? "zero" : acq.woken ? "?" : nanos < MAX_PARK_NANOS / 4 ? "short" : "long";
             acq.room.parked.add(acq);
             try {
                 acq.timer = scheduler.schedule(() -> onTimer(acq), nanos, TimeUnit.NANOSECONDS);
@@ -960,6 +1016,8 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             if (acq.room != null) {
                 acq.room.parked.remove(acq);
             }
+            Probe.inc("park.end.timer." + acq.parkKind);
+            acq.ev("timer");
         }
         attempt(acq);
     }
@@ -971,9 +1029,12 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
      */
     private void onMessage(RedlockNode n, String channel, String id) {
         if (id.startsWith(clientId + ":")) {
+            Probe.inc("msg.own");
             return; // our own release woke a local waiter already
         }
+        Probe.inc("msg.in" + (id.contains(":") ? ".release" : ".dequeue"));
         if (!wake(channel, id)) {
+            Probe.inc("msg.noRoom");
             String lockKey = channel.substring(0, channel.length() - (":wake:" + clientId).length());
             this.<Long>run(n, LockScripts.DEQUEUE, new String[] {lockKey, lockKey + ":queue"}, clientId,
                     TRUST_RECEIVERS).exceptionally(err -> 0L);
@@ -988,14 +1049,34 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             if (room == null) {
                 return false;
             }
-            if (room.seen.put(id, Boolean.TRUE) != null) {
-                return true;
+            if (room.seen.containsKey(id)) {
+                // Another node's copy of a release already handled: that node is free only now.
+                // The waiter it woke may have found it still taken there (the release had not
+                // reached it yet); dropping the copy would leave that waiter to its timer.
+                Acquisition prior = room.seen.get(id);
+                if (prior == null || prior.room != room || prior.future.isDone()) {
+                    Probe.inc("msg.dup.drop");
+                    return true;
+                }
+                if (!prior.parked) {
+                    Probe.inc("msg.dup.recheck");
+                    prior.recheck = true;
+                    return true;
+                }
+                Probe.inc("msg.dup.rewake");
+                next = prior;
+                room.parked.remove(next);
+            } else {
+                next = room.parked.poll();
+                room.seen.put(id, next);
+                if (next == null) {
+                    Probe.inc("msg.missed");
+                    room.missedWake = true;
+                    return true;
+                }
             }
-            next = room.parked.poll();
-            if (next == null) {
-                room.missedWake = true;
-                return true;
-            }
+            Probe.inc("park.end.wake." + next.parkKind + (id.startsWith(clientId + ":") ? ".local" : ".remote"));
+            next.ev("wake " + id);
             next.parked = false;
             next.woken = true;
             if (next.timer != null) {
@@ -1061,6 +1142,7 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
 
     /** Takes this client out of the lock's queue on every node (waking the next client where the lock is free). */
     private void dequeueAll(Acquisition acq) {
+        Probe.inc("dequeueAll");
         String[] keys = {acq.keys[0], acq.keys[2]};
         for (RedlockNode n : nodes) {
             this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(err -> 0L);

@@ -53,7 +53,7 @@ final class RedlockScripts {
             if ARGV[6] ~= '0' then
               local now = redis.call('TIME')
               local life = tonumber(ARGV[7])
-              redis.call('ZADD', KEYS[3], tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + life, ARGV[5])
+              redis.call('ZADD', KEYS[3], 'NX', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + life, ARGV[5])
               redis.call('PEXPIRE', KEYS[3], life)
             end
             local ttl = redis.call('PTTL', KEYS[1])
