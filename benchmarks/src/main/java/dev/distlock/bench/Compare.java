@@ -56,6 +56,9 @@ public final class Compare {
               --scenarios LIST        comma-separated, e.g. UNCONTENDED_1,WAITERS_100 [all]
               --held N                locks held in the watchdog scenario
               --warmup MS, --measure MS   override the window lengths
+              --no-client-priming     do not prime each point's own clients before its warm-up (to see
+                                      what cold clients cost; the report says so)
+              --command-deltas        print each point's server commands by name, per operation (debugging)
               --out DIR               where to write results.md, chart.svg, results.csv
                                       [benchmarks/results, or results if there is no benchmarks/ here]
               --help                  this text
@@ -67,7 +70,8 @@ public final class Compare {
     /** Parsed command line. */
     record Options(String mode, Duration prime, Duration warmup, Duration measure, int held, Duration heldWindow,
                    Duration budget,
-                   BenchServers.Options servers, List<Contender> contenders, List<Scenario> scenarios, Path out) {
+                   BenchServers.Options servers, List<Contender> contenders, List<Scenario> scenarios, Path out,
+                   boolean primeClients, boolean commandDeltas) {
     }
 
     /**
@@ -141,6 +145,8 @@ public final class Compare {
         List<Contender> contenders = List.of(Contender.values());
         List<Scenario> scenarios = null;
         Path out = Files.isDirectory(Paths.get("benchmarks")) ? Paths.get("benchmarks", "results") : Paths.get("results");
+        boolean primeClients = true;
+        boolean commandDeltas = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -160,6 +166,8 @@ public final class Compare {
                 case "--warmup" -> warmup = Duration.ofMillis(positive(value(args, ++i, a), a));
                 case "--measure" -> measure = Duration.ofMillis(positive(value(args, ++i, a), a));
                 case "--out" -> out = Paths.get(value(args, ++i, a));
+                case "--no-client-priming" -> primeClients = false;
+                case "--command-deltas" -> commandDeltas = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }
@@ -203,7 +211,8 @@ public final class Compare {
         }
         scenarios = scenarios != null ? scenarios : List.of(Scenario.values());
         return new Options(mode, prime, warmup, measure, held, heldWindow, budget,
-                new BenchServers.Options(redisUri, redlock, zk, kind), contenders, scenarios, out);
+                new BenchServers.Options(redisUri, redlock, zk, kind), contenders, scenarios, out, primeClients,
+                commandDeltas);
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -272,7 +281,10 @@ public final class Compare {
                     out.println("  SKIP " + c.label() + ": " + why);
                 }
             }
-            Harness harness = new Harness(servers, o.budget() != null ? Duration.ofSeconds(3) : Duration.ofSeconds(10));
+            Harness harness = new Harness(servers, o.budget() != null ? Duration.ofSeconds(3) : Duration.ofSeconds(10),
+                    primeLimit(o));
+            harness.primeClients(o.primeClients());
+            harness.printCommandDeltas(o.commandDeltas() ? out : null);
             Harness.Settings full = new Harness.Settings(o.warmup(), o.measure(), o.held(), o.heldWindow(),
                     Duration.ofMillis(200));
             Budget budget = new Budget();
@@ -298,12 +310,37 @@ public final class Compare {
                 }
                 plan.put(s, cs);
                 total += cs.size();
+                if (scenarioWarmup(o, s, cs)) {
+                    queue.add(s);
+                }
                 cs.forEach(c -> queue.add(s));
             }
             int n = 0;
+            int q = 0;
             for (Map.Entry<Scenario, List<Contender>> e : plan.entrySet()) {
                 Scenario s = e.getKey();
                 out.println("== " + s.title());
+                if (scenarioWarmup(o, s, e.getValue())) {
+                    // The first window of a scenario is slow for whoever runs it (the JIT is still
+                    // compiling the scenario's harness code): an unmeasured pass takes that cost.
+                    Contender c = e.getValue().get(0);
+                    long p0 = System.nanoTime();
+                    out.printf(Locale.ROOT, "  [ -/%d] %-30s ", total, c.label(s) + " (scenario warm-up)");
+                    out.flush();
+                    Harness.Settings settings = full;
+                    if (o.budget() != null) {
+                        settings = budget.fit(full, o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9,
+                                queue.subList(q, queue.size()));
+                        shrunk |= settings != full;
+                    }
+                    q++;
+                    try {
+                        Result r = harness.run(c, s, settings);
+                        out.println(progressLine(r, (System.nanoTime() - p0) / 1e9) + ", not measured");
+                    } catch (RuntimeException ex) {
+                        out.println("failed (not measured): " + ex);
+                    }
+                }
                 for (Contender c : e.getValue()) {
                     n++;
                     long p0 = System.nanoTime();
@@ -312,9 +349,10 @@ public final class Compare {
                     Harness.Settings settings = full;
                     if (o.budget() != null) {
                         double left = o.budget().toNanos() / 1e9 - (p0 - t0) / 1e9;
-                        settings = budget.fit(full, left, queue.subList(n - 1, queue.size()));
+                        settings = budget.fit(full, left, queue.subList(q, queue.size()));
                         shrunk |= settings != full;
                     }
+                    q++;
                     Result r;
                     try {
                         r = harness.run(c, s, settings);
@@ -353,12 +391,40 @@ public final class Compare {
         return 0;
     }
 
+    /**
+     * Whether scenario {@code s} gets an unmeasured pass of its first contender before the measured
+     * ones: when two or more contenders are compared in it, except in {@code --smoke} (which makes
+     * no speed claim) and in the held-locks scenario (whose pass is long and measures renewals, not
+     * a hot path).
+     */
+    static boolean scenarioWarmup(Options o, Scenario s, List<Contender> contenders) {
+        return contenders.size() > 1 && s.kind() != Scenario.Kind.HELD && !o.mode().equals("smoke");
+    }
+
+    /** How long priming one point's clients may take: a few seconds in the timed modes. */
+    static Duration primeLimit(Options o) {
+        return o.budget() != null ? Duration.ofSeconds(4) : Duration.ofSeconds(20);
+    }
+
     private static List<String> settings(Options o) {
         return List.of(
                 String.format(Locale.ROOT, "**Windows**: every contender primed for %d ms first (4 threads"
                         + " locking, not measured), then per contender and scenario %d ms warm-up and %d ms measured;"
                         + " all contenders share this JVM (JMH forks isolate them)", o.prime().toMillis(),
                         o.warmup().toMillis(), o.measure().toMillis()),
+                "**Order**: the contenders of a scenario run one after the other in a fixed order; " + (o.mode().equals("smoke")
+                        ? "no unmeasured pass first (smoke), so the first one pays the scenario's first-window cost"
+                        : "before them an unmeasured pass of the first one takes the scenario's first-window cost (the"
+                        + " JIT still compiling its harness code), which otherwise falls on whoever runs first"),
+                o.primeClients() ? String.format(Locale.ROOT, "**Clients primed**: before each point's warm-up every"
+                        + " client it opened locks and unlocks a name of its own; in the handoff and waiter scenarios"
+                        + " every thread then waits once on the scenario's name behind a holder and takes it in turn"
+                        + " (read-write lock and semaphore: the same with the write lock or all permits held), so"
+                        + " connections, scripts, subscriptions and watches are live before the window (at most %.0f s"
+                        + " per point; what did not finish is noted); only commands issued between the window's two"
+                        + " INFO/srvr readings count", primeLimit(o).toMillis() / 1000.0)
+                        : "**Clients not primed** (--no-client-priming): each point's clients start cold in its"
+                        + " warm-up",
                 "**Leases**: " + LockAdapters.LEASE.toSeconds() + " s, renewed every third of it while held (distlock"
                         + " lease time; Redisson lock watchdog timeout); ZooKeeper holds last as long as the session",
                 String.format(Locale.ROOT, "**Held under the watchdog**: %,d locks on one client (8 threads acquire"

@@ -7,8 +7,8 @@ package dev.distlock.bench;
  * its URI scheme; the anchors (Redisson, Curator) and the floors always are, given a server.
  *
  * <p>A floor is not a lock: its "lock" and "unlock" are each one round trip (a Redis
- * {@code PING}, a ZooKeeper {@code exists}), so floor lock+unlock is the two round trips no
- * remote lock can avoid.
+ * {@code PING}, three {@code PING}s to the three Redlock nodes in parallel, a ZooKeeper
+ * {@code exists}), so floor lock+unlock is the two round trips no remote lock can avoid.
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,6 +29,13 @@ public enum Contender {
     CURATOR("Curator InterProcessMutex", Family.ZOOKEEPER, null, false),
     /** Floor: one Lettuce {@code PING} round trip for lock and one for unlock, same Redis. */
     REDIS_PING_FLOOR("floor: Redis PING (Lettuce)", Family.REDIS, null, true),
+    /**
+     * Floor of the Redlock family: one {@code PING} sent to each of the three Redlock nodes at
+     * once, waiting for all three replies, for lock and again for unlock (Lettuce, a connection
+     * per node). Divided by {@link #REDIS_PING_FLOOR} it bounds what three nodes can cost against
+     * one on this machine.
+     */
+    REDLOCK_PING_FLOOR("floor: 3 Redis PINGs in parallel (Lettuce)", Family.REDLOCK, null, true),
     /** Floor: one ZooKeeper {@code exists} for lock and one for unlock, same ZooKeeper. */
     ZK_EXISTS_FLOOR("floor: ZooKeeper exists", Family.ZOOKEEPER, null, true);
 

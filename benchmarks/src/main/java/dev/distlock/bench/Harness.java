@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -54,18 +56,50 @@ final class Harness {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final Duration stuckWait;
+    private final Duration primeLimit;
 
     /**
-     * @param servers   the run's servers
-     * @param stuckWait how long to wait, after a window, for threads still blocked in the library
-     *                  before interrupting them and reporting them as stuck
+     * @param servers    the run's servers
+     * @param stuckWait  how long to wait, after a window, for threads still blocked in the library
+     *                   before interrupting them and reporting them as stuck
+     * @param primeLimit how long priming a point's clients may take at most (a herd of 100 waiters
+     *                   can need far longer than a quick run can give); what is left unprimed then
+     *                   is named in the point's notes
      */
-    Harness(BenchServers servers, Duration stuckWait) {
+    Harness(BenchServers servers, Duration stuckWait, Duration primeLimit) {
         this.servers = servers;
         this.stuckWait = stuckWait;
+        this.primeLimit = primeLimit;
     }
 
     private volatile int phase;
+
+    /** Whether {@link #run} primes the scenario's own clients before the warm-up (see {@link #primeLocks}). */
+    private boolean primeClients = true;
+    /** Where to print each point's per-command deltas, or null (a debugging aid). */
+    private java.io.PrintStream commandDeltas;
+    /** What priming a point's clients had to report (it did not finish in time), or empty. */
+    private String primeNote = "";
+
+    /**
+     * Switches the priming of each scenario's own clients on (the default) or off (to see what
+     * cold clients cost, for comparison only).
+     *
+     * @param on whether to prime
+     */
+    void primeClients(boolean on) {
+        this.primeClients = on;
+    }
+
+    /**
+     * Prints, after every point, the server commands of its measured window by command name,
+     * per operation (Redis {@code INFO commandstats} deltas; ZooKeeper knows only the total).
+     *
+     * @param out where to print, or null for nothing
+     */
+    void printCommandDeltas(java.io.PrintStream out) {
+        this.commandDeltas = out;
+    }
 
     /**
      * Runs {@code s} for {@code c} with {@code settings}.
@@ -84,6 +118,10 @@ final class Harness {
         try {
             int clients = s.clientPerThread() ? s.threads() : 1;
             adapters.addAll(openAll(clients, () -> LockAdapters.open(c, servers)));
+            primeNote = "";
+            if (primeClients) {
+                primeLocks(s, adapters, prefix);
+            }
             return switch (s.kind()) {
                 case UNCONTENDED -> uncontended(c, s, adapters.get(0), prefix, counter);
                 case HANDOFF, WAITERS -> handoff(c, s, adapters, prefix + ":hot", counter);
@@ -126,6 +164,10 @@ final class Harness {
         try {
             int clients = s.clientPerThread() ? s.threads() : 1;
             adapters.addAll(openAll(clients, () -> CoordinationAdapters.open(c, servers)));
+            primeNote = "";
+            if (primeClients && s.kind() != Scenario.Kind.ELECTION) {
+                primeCoordination(s, adapters.get(0), prefix);
+            }
             return switch (s.kind()) {
                 case READ_WRITE -> readWrite(c, s, adapters.get(0), prefix + ":rw", counter);
                 case SEMAPHORE -> semaphore(c, s, adapters.get(0), prefix + ":sem", counter);
@@ -136,6 +178,253 @@ final class Harness {
             closeAll(adapters);
             counter.close();
         }
+    }
+
+    /**
+     * Primes the clients a lock scenario has just opened, so that its window sees them in their
+     * steady state rather than starting up: first every client, each on a thread of its own,
+     * locks and unlocks a name of its own (connections open, scripts loaded, first-attempt costs
+     * paid); then, for the contended scenarios (handoff, waiters), a contended pass on the
+     * scenario's own name: a holder takes it, every worker thread (on its own client, or on the
+     * shared one) asks for it and waits, the holder lets go, and each worker acquires and
+     * releases once in turn. So every client has waited on that name (pub/sub subscriptions,
+     * wake channels, watches live) and acquired it. With a client per thread a second round has
+     * worker 0 wait on a holder of another client, since in the first round it waited on a
+     * holder of its own client. The same for every contender; nothing of it is measured.
+     */
+    void primeLocks(Scenario s, List<LockAdapter> adapters, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + primeLimit.toNanos();
+        List<BooleanSupplier> each = new ArrayList<>();
+        for (int i = 0; i < adapters.size(); i++) {
+            LockAdapter a = adapters.get(i);
+            String name = prefix + ":prime:" + i;
+            each.add(() -> lockUnlock(a, name, deadline));
+        }
+        contendedPass("priming (a name each)", null, null, each, deadline);
+        if (s.kind() != Scenario.Kind.HANDOFF && s.kind() != Scenario.Kind.WAITERS) {
+            return;
+        }
+        String hot = prefix + ":hot";
+        // Each pass gets its own time: one stalled pass must not leave the next one none.
+        long passDeadline = System.nanoTime() + primeLimit.toNanos();
+        List<BooleanSupplier> workers = new ArrayList<>();
+        for (int i = 0; i < s.threads(); i++) {
+            LockAdapter a = adapters.get(adapters.size() == 1 ? 0 : i);
+            workers.add(() -> lockUnlock(a, hot, passDeadline));
+        }
+        LockAdapter first = adapters.get(0);
+        contendedPass("priming (contended)", () -> first.lock(hot), () -> first.unlock(hot), workers, passDeadline);
+        if (adapters.size() > 1) {
+            long lastDeadline = System.nanoTime() + primeLimit.toNanos() / 2;
+            LockAdapter worker0 = adapters.get(0);
+            LockAdapter second = adapters.get(1);
+            contendedPass("priming (contended, client 0)", () -> second.lock(hot), () -> second.unlock(hot),
+                    List.of(() -> lockUnlock(worker0, hot, lastDeadline)), lastDeadline);
+        }
+    }
+
+    private static boolean lockUnlock(LockAdapter a, String name, long deadline) {
+        if (!a.tryLock(name, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            return false;
+        }
+        a.unlock(name);
+        return true;
+    }
+
+    /**
+     * Primes the client of a read-write lock or semaphore scenario the same way: a holder takes
+     * the write lock (or every permit), every worker thread asks for it and waits, then each
+     * takes and gives back the primitive (a read lock and then a write lock; a permit) once. The
+     * waits open the client's coordination pub/sub connection or watches before the window.
+     * These primitives have no timed acquire in the adapters: a worker still waiting when the
+     * priming time is up goes on in the background and is reported in the point's notes.
+     */
+    private void primeCoordination(Scenario s, CoordinationAdapter adapter, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + primeLimit.toNanos();
+        List<BooleanSupplier> workers = new ArrayList<>();
+        if (s.kind() == Scenario.Kind.READ_WRITE) {
+            String name = prefix + ":rw";
+            for (int i = 0; i < s.threads(); i++) {
+                workers.add(() -> {
+                    adapter.readLock(name);
+                    adapter.readUnlock(name);
+                    adapter.writeLock(name);
+                    adapter.writeUnlock(name);
+                    return true;
+                });
+            }
+            contendedPass("priming (contended)", () -> adapter.writeLock(name), () -> adapter.writeUnlock(name),
+                    workers, deadline);
+        } else if (s.kind() == Scenario.Kind.SEMAPHORE) {
+            String name = prefix + ":sem";
+            int permits = Scenario.SEMAPHORE_PERMITS;
+            for (int i = 0; i < s.threads(); i++) {
+                workers.add(() -> {
+                    adapter.releasePermit(name, adapter.acquirePermit(name, permits));
+                    return true;
+                });
+            }
+            List<Object> held = new ArrayList<>();
+            contendedPass("priming (contended)", () -> {
+                for (int k = 0; k < permits; k++) {
+                    held.add(adapter.acquirePermit(name, permits));
+                }
+            }, () -> {
+                for (Object permit : held) {
+                    adapter.releasePermit(name, permit);
+                }
+            }, workers, deadline);
+        }
+    }
+
+    /**
+     * Primes the participants of an election the way the lock scenarios' clients are primed:
+     * failovers, unmeasured, until every participant has led once (so each has won, resigned and
+     * joined again), at most for the priming time.
+     */
+    private void primeElection(List<CoordinationAdapter.Participant> participants, AtomicLong gains,
+            Runnable onGained) {
+        long deadline = System.nanoTime() + primeLimit.toNanos();
+        boolean[] led = new boolean[participants.size()];
+        int leaders = 0;
+        while (System.nanoTime() - deadline < 0) {
+            int leader = -1;
+            for (int i = 0; i < participants.size() && leader < 0; i++) {
+                if (participants.get(i).isLeader()) {
+                    leader = i;
+                }
+            }
+            if (leader < 0) {
+                LockSupport.parkNanos(100_000);
+                continue;
+            }
+            if (!led[leader]) {
+                led[leader] = true;
+                leaders++;
+            }
+            if (leaders == led.length) {
+                return;
+            }
+            long before = gains.get();
+            try {
+                participants.get(leader).resign();
+                while (gains.get() == before && System.nanoTime() - deadline < 0) {
+                    LockSupport.parkNanos(100_000);
+                }
+                participants.get(leader).join(onGained);
+            } catch (RuntimeException e) {
+                primeNote = addNote(primeNote, "priming (failovers) failed: " + e);
+                return;
+            }
+        }
+        primeNote = addNote(primeNote, String.format(java.util.Locale.ROOT, "priming (failovers): %d of %d"
+                + " participants led within %.1f s", leaders, led.length, primeLimit.toMillis() / 1000.0));
+    }
+
+    /**
+     * On a thread of its own, runs {@code take}; then starts {@code workers}, a thread each; once
+     * they have all started, gives their first attempts a moment to fail and start waiting, then
+     * runs {@code give} on the same thread as {@code take}, and waits until every worker is done
+     * or {@code deadline} ({@link System#nanoTime()}) has passed. Without {@code take}, just runs
+     * the workers. A worker returns false if it gave up at the deadline. Failures, give-ups and
+     * overruns are noted in the point's notes.
+     */
+    private void contendedPass(String step, Runnable take, Runnable give, List<BooleanSupplier> workers,
+            long deadline) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(workers.size());
+        CountDownLatch taken = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(workers.size() + (take == null ? 0 : 1));
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger gaveUp = new AtomicInteger();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        java.util.function.Consumer<RuntimeException> failed = e -> {
+            failures.incrementAndGet();
+            firstFailure.compareAndSet(null, e.toString());
+        };
+        List<Thread> threads = new ArrayList<>();
+        if (take != null) {
+            threads.add(primeThread("bench-prime-holder", failed, done, () -> {
+                boolean held = false;
+                try {
+                    take.run();
+                    held = true;
+                } catch (RuntimeException e) {
+                    failed.accept(e);
+                } finally {
+                    taken.countDown();
+                }
+                if (held) {
+                    started.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    // The passing of time is the point: the workers' first attempts go out and fail
+                    // (and their subscriptions or watches are set up) while the holder still holds.
+                    Thread.sleep(PRIME_SETTLE.toMillis());
+                    give.run();
+                }
+            }));
+        } else {
+            taken.countDown();
+        }
+        for (int i = 0; i < workers.size(); i++) {
+            BooleanSupplier w = workers.get(i);
+            threads.add(primeThread("bench-prime-" + i, failed, done, () -> {
+                taken.await();
+                started.countDown();
+                if (!w.getAsBoolean()) {
+                    gaveUp.incrementAndGet();
+                }
+            }));
+        }
+        threads.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
+        // A little beyond the deadline: the workers' timed attempts end at it.
+        if (!done.await(Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.NANOSECONDS)) {
+            threads.forEach(Thread::interrupt);
+            primeNote = addNote(primeNote, String.format(java.util.Locale.ROOT, "%s did not finish in time"
+                    + " (%d of %d threads still busy)", step, done.getCount(),
+                    threads.size()));
+        }
+        if (gaveUp.get() > 0) {
+            primeNote = addNote(primeNote, String.format(java.util.Locale.ROOT, "%s: %d of %d threads got no turn"
+                    + " in time", step, gaveUp.get(), workers.size()));
+        }
+        if (failures.get() > 0) {
+            primeNote = addNote(primeNote, String.format(java.util.Locale.ROOT, "%s: %d %s failed (first: %s)", step,
+                    failures.get(), failures.get() == 1 ? "call" : "calls", firstFailure.get()));
+        }
+    }
+
+    /** A priming thread's work: it may wait, and is stopped by an interrupt. */
+    private interface PrimeBody {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * A daemon-to-be thread that runs {@code body}, hands a {@link RuntimeException} to
+     * {@code failed}, ends quietly on an interrupt, and counts {@code done} down in every case.
+     */
+    private static Thread primeThread(String name, java.util.function.Consumer<RuntimeException> failed,
+            CountDownLatch done, PrimeBody body) {
+        return new Thread(() -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failed.accept(e);
+            } finally {
+                done.countDown();
+            }
+        }, name);
+    }
+
+    /** How long the holder of a contended priming pass keeps holding after every worker has started. */
+    private static final Duration PRIME_SETTLE = Duration.ofMillis(30);
+
+    private static String addNote(String notes, String note) {
+        return notes.isEmpty() ? note : note.isEmpty() ? notes : notes + "; " + note;
     }
 
     private <T extends AutoCloseable> List<T> openAll(int n, java.util.concurrent.Callable<T> opener)
@@ -215,21 +504,51 @@ final class Harness {
         void run(int thread, Tally tally);
     }
 
-    /** A measurement window's edges. */
-    private record Window(long nanos, long commands, double cpuSeconds, double serverCpuSeconds) {
+    /** A measurement window's edges; {@code byCommand} only when per-command deltas are printed. */
+    private record Window(long nanos, long commands, double cpuSeconds, double serverCpuSeconds,
+                          java.util.Map<String, Long> byCommand) {
     }
 
     private Window mark(ServerCounter counter) {
         long commands;
         double serverCpu;
+        java.util.Map<String, Long> byCommand = java.util.Map.of();
         try {
-            commands = counter.commands();
+            if (commandDeltas != null) {
+                byCommand = counter.commandCounts();
+                commands = byCommand.isEmpty() ? counter.commands()
+                        : byCommand.values().stream().mapToLong(Long::longValue).sum();
+            } else {
+                commands = counter.commands();
+            }
             serverCpu = counter.cpuSeconds();
         } catch (RuntimeException e) {
             commands = -1;
             serverCpu = Double.NaN;
         }
-        return new Window(System.nanoTime(), commands, os.getProcessCpuTime() / 1e9, serverCpu);
+        return new Window(System.nanoTime(), commands, os.getProcessCpuTime() / 1e9, serverCpu, byCommand);
+    }
+
+    /** Prints the window's server commands by name, per operation (the debugging aid). */
+    private void printDeltas(Contender c, Scenario s, Window start, Window end, long ops) {
+        if (commandDeltas == null || start.commands < 0 || end.commands < 0) {
+            return;
+        }
+        java.util.Map<String, Long> delta = new java.util.TreeMap<>();
+        end.byCommand.forEach((k, v) -> {
+            long d = v - start.byCommand.getOrDefault(k, 0L);
+            if (d != 0) {
+                delta.put(k, d);
+            }
+        });
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(java.util.Locale.ROOT, "%n    commands in the window of %s / %s: %,d in %,d ops",
+                c.label(s), s.name(), end.commands - start.commands, ops));
+        delta.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).forEach(e -> b.append(
+                String.format(java.util.Locale.ROOT, "; %s %,d (%.2f/op)", e.getKey(), e.getValue(),
+                        ops > 0 ? (double) e.getValue() / ops : Double.NaN)));
+        b.append(String.format("%n    "));
+        commandDeltas.print(b);
     }
 
     /** Runs {@code loop} on {@code threads} threads through warm-up and the measure window. */
@@ -297,7 +616,8 @@ final class Harness {
         double seconds = (end.nanos - start.nanos) / 1e9;
         double perOp = start.commands >= 0 && end.commands >= 0 && ops > 0
                 ? (double) (end.commands - start.commands) / ops : Double.NaN;
-        String note = stuck;
+        printDeltas(c, s, start, end, ops);
+        String note = addNote(primeNote, stuck);
         if (ops == 0 && retakes == 0 && errors == 0) {
             note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
                     "no acquisition at all in the %d ms window", settings.measure().toMillis());
@@ -644,6 +964,9 @@ final class Harness {
         while (participants.stream().noneMatch(CoordinationAdapter.Participant::isLeader)
                 && System.nanoTime() - firstBy < 0) {
             LockSupport.parkNanos(1_000_000);
+        }
+        if (primeClients) {
+            primeElection(participants, gains, onGained);
         }
         try {
             return measure(c, s, 1, counter, (id, t) -> {

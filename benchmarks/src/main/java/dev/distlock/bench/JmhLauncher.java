@@ -80,7 +80,7 @@ final class JmhLauncher {
                 if (cli.getIncludes().isEmpty()) {
                     b.include(SUITE + "\\.uncontended.*");
                 } else {
-                    System.out.println("# floors: run them with -p contender=REDIS_PING_FLOOR,ZK_EXISTS_FLOOR"
+                    System.out.println("# floors: run them with -p contender=REDIS_PING_FLOOR,REDLOCK_PING_FLOOR,ZK_EXISTS_FLOOR"
                             + " on the uncontended benchmarks");
                     return;
                 }

@@ -19,6 +19,21 @@ public interface LockAdapter extends AutoCloseable {
     void lock(String name);
 
     /**
+     * Acquires the lock {@code name} for the calling thread if it can within {@code wait}
+     * (used to prime clients without leaving a thread blocked for ever). Adapters of a library
+     * with a timed acquire use it; the default (floors) just calls {@link #lock}.
+     *
+     * @param name the lock name
+     * @param wait how long to wait at most
+     * @return whether the lock was acquired (then release it with {@link #unlock})
+     * @throws RuntimeException whatever the library throws
+     */
+    default boolean tryLock(String name, java.time.Duration wait) {
+        lock(name);
+        return true;
+    }
+
+    /**
      * Releases one hold of {@code name} by the calling thread.
      *
      * @param name the lock name

@@ -39,7 +39,7 @@ import org.redisson.config.Config;
  * Opens a {@link LockAdapter} for each {@link Contender}: one generic adapter over distlock's
  * {@code LockClient}/{@code Mutex} for every distlock backend (picked by URI scheme through
  * {@code LockClients.connect}), and one each for Redisson {@code RLock}, Redisson
- * {@code RedissonRedLock}, Curator {@code InterProcessMutex} and the two floors.
+ * {@code RedissonRedLock}, Curator {@code InterProcessMutex} and the three floors.
  *
  * <p>Settings that make the comparison fair: every contender uses the same lease
  * ({@link #LEASE}, renewed every third of it: distlock's lease time, Redisson's lock watchdog
@@ -125,6 +125,7 @@ public final class LockAdapters {
                     true);
             case CURATOR -> new Curator(servers.zkConnect());
             case REDIS_PING_FLOOR -> new RedisPing(servers.redisUri());
+            case REDLOCK_PING_FLOOR -> new ParallelPing(servers.redlockUris());
             case ZK_EXISTS_FLOOR -> new ZkExists(servers.zkConnect());
         };
     }
@@ -144,6 +145,16 @@ public final class LockAdapters {
         @Override
         public void lock(String name) {
             mutexes.computeIfAbsent(name, newMutex).lock();
+        }
+
+        @Override
+        public boolean tryLock(String name, Duration wait) {
+            try {
+                return mutexes.computeIfAbsent(name, newMutex).tryLock(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         @Override
@@ -224,6 +235,16 @@ public final class LockAdapters {
         }
 
         @Override
+        public boolean tryLock(String name, Duration wait) {
+            try {
+                return locks.computeIfAbsent(name, newLock).tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
         public void unlock(String name) {
             locks.computeIfAbsent(name, newLock).unlock();
         }
@@ -260,6 +281,20 @@ public final class LockAdapters {
         public void lock(String name) {
             try {
                 mutexes.get().computeIfAbsent(name, newMutex).acquire();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("Curator acquire failed: " + e, e);
+            }
+        }
+
+        @Override
+        public boolean tryLock(String name, Duration wait) {
+            try {
+                return mutexes.get().computeIfAbsent(name, newMutex).acquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -340,6 +375,67 @@ public final class LockAdapters {
         @Override
         public void close() {
             conn.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * The Redlock floor: lock and unlock are each one round of {@code PING}s, one to every node at
+     * once over a Lettuce connection per node (one client), waiting for all the replies — what a
+     * Redlock round trip costs at the least when its nodes are asked in parallel.
+     */
+    static final class ParallelPing implements LockAdapter {
+        private static final Duration TIMEOUT = Duration.ofSeconds(10);
+        private final RedisClient client;
+        private final List<StatefulRedisConnection<String, String>> conns = new java.util.ArrayList<>();
+
+        ParallelPing(List<String> uris) {
+            this.client = RedisClient.create();
+            try {
+                for (String uri : uris) {
+                    conns.add(client.connect(RedisURI.create(uri)));
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void lock(String name) {
+            round();
+        }
+
+        @Override
+        public void unlock(String name) {
+            round();
+        }
+
+        private void round() {
+            io.lettuce.core.RedisFuture<?>[] replies = new io.lettuce.core.RedisFuture<?>[conns.size()];
+            for (int i = 0; i < replies.length; i++) {
+                replies[i] = conns.get(i).async().ping();
+            }
+            for (io.lettuce.core.RedisFuture<?> reply : replies) {
+                try {
+                    reply.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("PING failed: " + e, e);
+                }
+            }
+        }
+
+        @Override
+        public boolean supportsReentry() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            conns.forEach(StatefulRedisConnection::close);
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
     }

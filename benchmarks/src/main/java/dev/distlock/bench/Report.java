@@ -70,6 +70,7 @@ public final class Report {
                         case MET -> "met";
                         case NOT_MET -> "**not met**";
                         case NOT_AVAILABLE -> "n/a";
+                        case BOUND -> "machine bound, not a target";
                     }).append(" |\n");
         }
 

@@ -33,6 +33,16 @@ public interface ServerCounter extends AutoCloseable {
     long commands();
 
     /**
+     * Returns the commands processed so far by command name (Redis {@code INFO commandstats},
+     * without this counter's own {@code INFO}), for printing what a window's commands were.
+     *
+     * @return the counts by name; empty if the server cannot tell them apart
+     */
+    default java.util.Map<String, Long> commandCounts() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Returns the CPU time the server process has used, if it runs in a process of its own.
      *
      * @return seconds, or NaN if unknown (for example a server inside this JVM)
@@ -64,6 +74,15 @@ public interface ServerCounter extends AutoCloseable {
                         return -1;
                     }
                     total += c;
+                }
+                return total;
+            }
+
+            @Override
+            public java.util.Map<String, Long> commandCounts() {
+                java.util.Map<String, Long> total = new java.util.HashMap<>();
+                for (ServerCounter p : parts) {
+                    p.commandCounts().forEach((k, v) -> total.merge(k, v, Long::sum));
                 }
                 return total;
             }

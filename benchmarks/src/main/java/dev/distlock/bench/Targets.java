@@ -20,7 +20,9 @@ public final class Targets {
         /** Measured and not reached. */
         NOT_MET,
         /** A contender it needs was not measured. */
-        NOT_AVAILABLE
+        NOT_AVAILABLE,
+        /** Not a target: what the machine allows at most (a ratio of floors), shown beside a target. */
+        BOUND
     }
 
     /**
@@ -63,6 +65,7 @@ public final class Targets {
         String redlock = "redlock (issue 6)";
         checks.add(rate(results, redlock, Contender.DISTLOCK_REDLOCK, Contender.DISTLOCK_REDIS, Scenario.UNCONTENDED_1,
                 1 / 1.5));
+        checks.add(redlockBound(results, redlock));
         checks.add(rate(results, redlock, Contender.DISTLOCK_REDLOCK, Contender.REDISSON_REDLOCK,
                 Scenario.UNCONTENDED_1, 2.0));
         for (Contender c : List.of(Contender.DISTLOCK_REDIS, Contender.DISTLOCK_ZOOKEEPER, Contender.DISTLOCK_REDLOCK)) {
@@ -87,6 +90,35 @@ public final class Targets {
         }
         double r = a.get().throughput() / b.get().throughput();
         return new Check(issue, target, Report.ratio(r), r >= atLeast ? Status.MET : Status.NOT_MET);
+    }
+
+    /**
+     * The machine's bound for the Redlock-against-one-node target: three PINGs in parallel against
+     * one PING, as lock+unlock (two rounds each), in the same run; with how much of it distlock
+     * redlock reaches.
+     */
+    private static Check redlockBound(Map<Contender, Map<Scenario, Result>> results, String issue) {
+        Scenario s = Scenario.UNCONTENDED_1;
+        String target = "bound for the target above, " + s.title() + ": " + Contender.REDLOCK_PING_FLOOR.label()
+                + " ÷ " + Contender.REDIS_PING_FLOOR.label() + " (the same ratio for bare round trips; target for the"
+                + " locks ≥ " + Report.ratio(1 / 1.5) + ")";
+        Optional<Result> three = find(results, Contender.REDLOCK_PING_FLOOR, s);
+        Optional<Result> one = find(results, Contender.REDIS_PING_FLOOR, s);
+        if (three.isEmpty() || one.isEmpty() || !(three.get().throughput() > 0) || !(one.get().throughput() > 0)) {
+            return new Check(issue, target, missing(three, one, Contender.REDLOCK_PING_FLOOR,
+                    Contender.REDIS_PING_FLOOR), Status.NOT_AVAILABLE);
+        }
+        double bound = three.get().throughput() / one.get().throughput();
+        String measured = Report.ratio(bound);
+        Optional<Result> redlock = find(results, Contender.DISTLOCK_REDLOCK, s);
+        Optional<Result> redis = find(results, Contender.DISTLOCK_REDIS, s);
+        if (redlock.isPresent() && redis.isPresent() && redlock.get().throughput() > 0
+                && redis.get().throughput() > 0) {
+            double locks = redlock.get().throughput() / redis.get().throughput();
+            measured += String.format(java.util.Locale.ROOT, " (the locks' %s is %.0f%% of it)", Report.ratio(locks),
+                    100 * locks / bound);
+        }
+        return new Check(issue, target, measured, Status.BOUND);
     }
 
     private static Check p99(Map<Contender, Map<Scenario, Result>> results, String issue, Contender who,

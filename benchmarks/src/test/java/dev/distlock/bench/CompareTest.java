@@ -30,6 +30,12 @@ class CompareTest {
         assertThat(Compare.parse(new String[] {"--quick", "--scenarios", "handoff_16_shared"}).scenarios())
                 .containsExactly(Scenario.HANDOFF_16_SHARED);
         assertThat(Compare.parse(new String[] {}).scenarios()).containsExactly(Scenario.values());
+        assertThat(o.primeClients()).isTrue();
+        assertThat(o.commandDeltas()).isFalse();
+        Compare.Options debug = Compare.parse(new String[] {"--quick", "--no-client-priming", "--command-deltas"});
+        assertThat(debug.primeClients()).isFalse();
+        assertThat(debug.commandDeltas()).isTrue();
+        assertThat(Compare.primeLimit(debug)).isLessThan(Compare.primeLimit(Compare.parse(new String[] {})));
     }
 
     @Test
@@ -43,6 +49,10 @@ class CompareTest {
         assertThat(CoordinationAdapters.supports(Contender.REDISSON_REDLOCK, Scenario.READ_WRITE_8)).isFalse();
         assertThat(CoordinationAdapters.supports(Contender.REDIS_PING_FLOOR, Scenario.UNCONTENDED_1)).isTrue();
         assertThat(CoordinationAdapters.supports(Contender.REDIS_PING_FLOOR, Scenario.HANDOFF_4_SHARED)).isFalse();
+        assertThat(CoordinationAdapters.supports(Contender.REDLOCK_PING_FLOOR, Scenario.UNCONTENDED_1)).isTrue();
+        assertThat(CoordinationAdapters.supports(Contender.REDLOCK_PING_FLOOR, Scenario.WAITERS_10)).isFalse();
+        assertThat(Contender.REDLOCK_PING_FLOOR.family()).isEqualTo(Contender.Family.REDLOCK);
+        assertThat(Contender.REDLOCK_PING_FLOOR.isFloor()).isTrue();
         assertThat(Contender.CURATOR.label(Scenario.ELECTION_FAILOVER_3)).isEqualTo("Curator LeaderLatch");
         assertThat(Contender.REDISSON.label(Scenario.SEMAPHORE_3_OF_8)).isEqualTo("Redisson RPermitExpirableSemaphore");
         assertThat(Contender.REDISSON.label(Scenario.UNCONTENDED_1)).isEqualTo(Contender.REDISSON.label());
@@ -112,6 +122,9 @@ class CompareTest {
                 + "failed_calls=0\r\ncmdstat_set:calls=7,usec=1\r\ncmdstat_info:calls=99,usec=1\r\n";
         assertThat(Counters.sumCommandStats(info)).isEqualTo(17);
         assertThat(Counters.sumCommandStats("# Commandstats\r\n")).isEqualTo(-1);
+        assertThat(Counters.commandStats(info + "cmdstat_client|setinfo:calls=2,usec=1\r\n"))
+                .containsExactly(java.util.Map.entry("client|setinfo", 2L), java.util.Map.entry("evalsha", 10L),
+                        java.util.Map.entry("set", 7L));
         assertThat(Counters.infoNumber("# CPU\r\nused_cpu_sys:1.25\r\nused_cpu_user:0.5\r\n", "used_cpu_user"))
                 .isEqualTo(0.5);
         assertThat(Counters.infoNumber("x:1", "missing")).isNaN();

@@ -87,6 +87,27 @@ class ReportTest {
     }
 
     @Test
+    void theRedlockFloorRatioIsShownBesideItsTargetAsABoundNotATarget() {
+        List<Result> results = List.of(
+                Result.of(Contender.REDIS_PING_FLOOR, Scenario.UNCONTENDED_1, 10_000, 1, 2),
+                Result.of(Contender.REDLOCK_PING_FLOOR, Scenario.UNCONTENDED_1, 4_000, 1, 2),
+                Result.of(Contender.DISTLOCK_REDIS, Scenario.UNCONTENDED_1, 5_000, 1, 2),
+                Result.of(Contender.DISTLOCK_REDLOCK, Scenario.UNCONTENDED_1, 1_500, 1, 2));
+        List<Targets.Check> checks = Targets.check(Report.index(results));
+
+        assertThat(checks).filteredOn(c -> c.status() == Targets.Status.BOUND).singleElement().satisfies(c -> {
+            assertThat(c.issue()).isEqualTo("redlock (issue 6)");
+            assertThat(c.target()).contains("floor: 3 Redis PINGs in parallel (Lettuce) ÷ floor: Redis PING (Lettuce)")
+                    .contains("≥ 0.67×");
+            assertThat(c.measured()).isEqualTo("0.40× (the locks' 0.30× is 75% of it)");
+        });
+        assertThat(Report.markdown(info(List.of()), results)).contains("| 0.40× (the locks' 0.30× is 75% of it) |"
+                + " machine bound, not a target |");
+        assertThat(Targets.check(Report.index(results.subList(2, 4)))).filteredOn(c -> c.target().startsWith("bound"))
+                .singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(Targets.Status.NOT_AVAILABLE));
+    }
+
+    @Test
     void heldScenarioShowsCommandsPerSecondAndCpu() {
         Result held = new Result(Contender.REDISSON, Scenario.HELD_UNDER_WATCHDOG, 3_400, -1, -1, Double.NaN, 0.25,
                 0.125, 1_000, 0, 0, "1,000 locks held");

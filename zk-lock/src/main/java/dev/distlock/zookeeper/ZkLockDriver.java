@@ -332,13 +332,22 @@ final class ZkLockDriver implements LockDriver {
                 deleteQuietly(parent + "/" + child);
             }
         }
-        if (prefixes.isEmpty()) {
-            ghosts.remove(parent, prefixes);
-        }
+        dropIfEmpty(parent);
     }
 
     void addGhost(String parent, String prefix) {
-        ghosts.computeIfAbsent(parent, k -> ConcurrentHashMap.newKeySet()).add(prefix);
+        // The add happens inside the map's atomic compute, so a concurrent dropIfEmpty cannot
+        // detach the set between this lookup and the add (the prefix, and its node, would be lost).
+        ghosts.compute(parent, (k, prefixes) -> {
+            Set<String> set = prefixes != null ? prefixes : ConcurrentHashMap.newKeySet();
+            set.add(prefix);
+            return set;
+        });
+    }
+
+    /** Forgets {@code parent}'s ghost set if it is empty, atomically with respect to {@link #addGhost}. */
+    private void dropIfEmpty(String parent) {
+        ghosts.computeIfPresent(parent, (k, prefixes) -> prefixes.isEmpty() ? null : prefixes);
     }
 
     private void deleteQuietly(String path) {
@@ -732,7 +741,7 @@ final class ZkLockDriver implements LockDriver {
         }
         for (Map.Entry<String, Set<String>> e : ghosts.entrySet()) {
             if (e.getValue().isEmpty()) {
-                ghosts.remove(e.getKey(), e.getValue());
+                dropIfEmpty(e.getKey());
                 continue;
             }
             String parent = e.getKey();

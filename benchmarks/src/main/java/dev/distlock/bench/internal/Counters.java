@@ -64,6 +64,34 @@ public final class Counters {
     }
 
     /**
+     * Reads the {@code calls=} of every {@code cmdstat_*} line of an {@code INFO commandstats}
+     * reply by command name ({@code evalsha}, {@code client|setinfo}, ...), leaving out
+     * {@code cmdstat_info} (the probe itself).
+     *
+     * @param info the reply text
+     * @return the counts by command name, empty if there is none
+     * @throws IllegalArgumentException if info is null
+     */
+    public static java.util.Map<String, Long> commandStats(String info) {
+        if (info == null) {
+            throw new IllegalArgumentException("info must not be null");
+        }
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (String line : info.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (!line.startsWith("cmdstat_") || colon < 0) {
+                continue;
+            }
+            String name = line.substring("cmdstat_".length(), colon);
+            long calls = field(line.substring(colon + 1), "calls");
+            if (calls >= 0 && !name.equals("info")) {
+                out.put(name, calls);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Reads a numeric {@code name:value} line of an {@code INFO} reply, for example
      * {@code used_cpu_user:0.12} or {@code total_commands_processed:42}.
      *
@@ -180,6 +208,13 @@ public final class Counters {
             double total = infoNumber(conn.sync().info("stats"), "total_commands_processed");
             probes++;
             return Double.isNaN(total) ? -1 : (long) total - probes;
+        }
+
+        @Override
+        public synchronized java.util.Map<String, Long> commandCounts() {
+            String stats = conn.sync().info("commandstats");
+            probes++;
+            return commandStats(stats);
         }
 
         @Override

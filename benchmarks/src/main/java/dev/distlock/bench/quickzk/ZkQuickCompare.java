@@ -3,6 +3,7 @@ package dev.distlock.bench.quickzk;
 import dev.distlock.LockClient;
 import dev.distlock.LockConfig;
 import dev.distlock.Mutex;
+import dev.distlock.embedded.EmbeddedZooKeeper;
 import dev.distlock.zookeeper.ZkLockOptions;
 import dev.distlock.zookeeper.ZkRequestStats;
 import dev.distlock.zookeeper.ZooKeeperLocks;
@@ -58,9 +59,23 @@ import org.apache.zookeeper.ZooKeeper;
  * then the sum over its slices, so the two sides of a per-round ratio were measured closer
  * together in time, which counts when the load of a shared machine swings from second to second.
  *
+ * <p>Options to reproduce the comparison runner's conditions ({@code benchmarks.jar --quick}):
+ * {@code --round-ms N} and {@code --warmup-ms N} set the round and warm-up lengths in
+ * milliseconds (the runner measures one 500 ms window after a 200 ms warm-up);
+ * {@code --server embedded} runs distlock's {@code EmbeddedZooKeeper} (the runner's server, which
+ * reaps empty container nodes every 100 ms) instead of {@code TestingServer} (every 60 s), and
+ * {@code --container-check MS} sets that interval on the embedded server; {@code --lease S} gives
+ * distlock's clients the runner's lease (3 s) instead of the default; {@code --show-rounds} prints
+ * every round's ratio, so the spread of single-window ratios can be seen; {@code --turns} makes
+ * the contending threads take turns as the runner's hand-off loop does (after releasing, a thread
+ * polls every 20 µs, for up to 200 ms, until another thread has acquired, before asking again).
+ *
  * <p>Not thread-safe; a program, run once.
  */
 public final class ZkQuickCompare {
+    /** Whether contending threads take turns as in the comparison runner ({@code --turns}). */
+    private static boolean turns;
+
     private ZkQuickCompare() {
     }
 
@@ -104,50 +119,78 @@ public final class ZkQuickCompare {
         boolean fsync = false;
         boolean floor = false;
         int slices = 1;
+        long roundMillis = -1;
+        long warmupMillis = -1;
+        boolean embedded = false;
+        long containerCheckMillis = 100;
+        long leaseSeconds = -1;
+        boolean showRounds = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--round-ms" -> roundMillis = Long.parseLong(args[++i]);
+                case "--warmup-ms" -> warmupMillis = Long.parseLong(args[++i]);
+                case "--server" -> {
+                    String kind = args[++i];
+                    if (!kind.equals("embedded") && !kind.equals("testing")) {
+                        throw new IllegalArgumentException("--server must be embedded or testing, got " + kind);
+                    }
+                    embedded = kind.equals("embedded");
+                }
+                case "--container-check" -> containerCheckMillis = Long.parseLong(args[++i]);
+                case "--lease" -> leaseSeconds = Long.parseLong(args[++i]);
+                case "--show-rounds" -> showRounds = true;
+                case "--turns" -> turns = true;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--fsync" -> fsync = true;
                 case "--floor" -> floor = true;
                 case "--slices" -> slices = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync, --floor, --slices N)");
+                        + " (known: --seconds N, --warmup N, --rounds N, --threads N, --fsync, --floor, --slices N,"
+                        + " --round-ms N, --warmup-ms N, --server embedded|testing, --container-check MS, --lease S,"
+                        + " --show-rounds, --turns)");
             }
         }
-        if (slices < 1 || seconds * 1000L / slices < 100) {
+        long round = roundMillis > 0 ? roundMillis : seconds * 1000L;
+        long warm = warmupMillis >= 0 ? warmupMillis : warmup * 1000L;
+        if (slices < 1 || round / slices < 100) {
             throw new IllegalArgumentException("--slices must be at least 1 and leave slices of at least 100 ms, got "
-                    + slices + " for " + seconds + " s rounds");
+                    + slices + " for " + round + " ms rounds");
+        }
+        if (leaseSeconds == 0 || leaseSeconds < -1) {
+            throw new IllegalArgumentException("--lease must be a positive number of seconds, got " + leaseSeconds);
+        }
+        if (containerCheckMillis < 10) {
+            throw new IllegalArgumentException("--container-check must be at least 10 ms, got " + containerCheckMillis);
         }
         // ZooKeeper and Curator log every connection at INFO; keep the output to the results.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // Read by ZooKeeper's transaction log when its class loads: set before the server starts.
         System.setProperty("zookeeper.forceSync", fsync ? "yes" : "no");
-        File dir = Files.createTempDirectory("quickzk-").toFile();
-        // port -1: a free port; election/quorum ports unused by a single server
-        InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, true, -1, -1, 0,
-                Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
-        try (TestingServer server = new TestingServer(spec, true)) {
-            String connect = "127.0.0.1:" + server.getPort();
-            System.out.printf(Locale.ROOT, "ZooKeeper %s (in process, fsync %s), %d cores, %d s rounds x %d (%d slice%s each), warm-up %d s%n",
-                    connect, fsync ? "on" : "off", Runtime.getRuntime().availableProcessors(), seconds, rounds, slices,
-                    slices == 1 ? "" : "s", warmup);
-            try (Contender ours = new Distlock(connect); Contender curator = new Curator(connect);
+        LockConfig config = leaseSeconds > 0
+                ? LockConfig.builder().leaseTime(java.time.Duration.ofSeconds(leaseSeconds)).build() : LockConfig.defaults();
+        try (Server server = embedded ? new Embedded(fsync, containerCheckMillis) : new Testing()) {
+            String connect = server.connect();
+            System.out.printf(Locale.ROOT, "ZooKeeper %s (%s, in process, fsync %s), %d cores, %d ms rounds x %d (%d slice%s"
+                            + " each), warm-up %d ms, distlock lease %s, load average %.2f%n",
+                    connect, server.describe(), fsync ? "on" : "off", Runtime.getRuntime().availableProcessors(), round,
+                    rounds, slices, slices == 1 ? "" : "s", warm, config.leaseTime(), loadAverage());
+            try (Contender ours = new Distlock(connect, config); Contender curator = new Curator(connect);
                     Contender floor2 = floor ? new Floor(connect, false) : null;
                     Contender floor3 = floor ? new Floor(connect, true) : null) {
                 List<Contender> both = List.of(ours, curator);
                 System.out.println();
                 System.out.println("uncontended lock+unlock, 1 thread");
                 Map<String, Double> unc = compare(floor ? List.of(ours, curator, floor2, floor3) : both, 1, true,
-                        seconds, warmup, rounds, slices, "u");
+                        round, warm, rounds, slices, "u", showRounds);
                 System.out.println();
                 System.out.printf(Locale.ROOT, "contended, %d threads, one shared client (session)%n", threads);
-                Map<String, Double> shared = compare(both, threads, true, seconds, warmup, rounds, slices, "s");
+                Map<String, Double> shared = compare(both, threads, true, round, warm, rounds, slices, "s", showRounds);
                 System.out.println();
                 System.out.printf(Locale.ROOT, "contended, %d threads, a client (session) per thread%n", threads);
-                Map<String, Double> perThread = compare(both, threads, false, seconds, warmup, rounds, slices, "p");
+                Map<String, Double> perThread = compare(both, threads, false, round, warm, rounds, slices, "p", showRounds);
                 System.out.println();
                 System.out.println("ratio distlock / InterProcessMutex (target >= 1.5)");
                 ratio("uncontended lock+unlock/s", unc);
@@ -157,7 +200,74 @@ public final class ZkQuickCompare {
                     System.out.printf(Locale.ROOT, "  %-46s %5.2fx (median of per-round ratios: what 2 requests vs 3 allow)%n",
                             "floor, create+delete / create+list+delete", unc.get("floorRatio"));
                 }
+                System.out.printf(Locale.ROOT, "load average at the end: %.2f%n", loadAverage());
             }
+        }
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The in-process ZooKeeper server the contenders share. */
+    private interface Server extends AutoCloseable {
+        String connect();
+
+        String describe();
+    }
+
+    /** Curator's {@code TestingServer}: empty container nodes are reaped every 60 s (its default). */
+    private static final class Testing implements Server {
+        private final TestingServer server;
+
+        Testing() throws Exception {
+            File dir = Files.createTempDirectory("quickzk-").toFile();
+            // port -1: a free port; election/quorum ports unused by a single server
+            InstanceSpec spec = new InstanceSpec(dir, -1, -1, -1, true, -1, -1, 0,
+                    Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
+            this.server = new TestingServer(spec, true);
+        }
+
+        @Override
+        public String connect() {
+            return "127.0.0.1:" + server.getPort();
+        }
+
+        @Override
+        public String describe() {
+            return "curator-test TestingServer, containers reaped every 60 s";
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
+    }
+
+    /** distlock's {@code EmbeddedZooKeeper}, the comparison runner's server. */
+    private static final class Embedded implements Server {
+        private final EmbeddedZooKeeper server;
+        private final long containerCheckMillis;
+
+        Embedded(boolean fsync, long containerCheckMillis) {
+            this.containerCheckMillis = containerCheckMillis;
+            this.server = EmbeddedZooKeeper.builder().fsync(fsync)
+                    .containerCheckInterval(java.time.Duration.ofMillis(containerCheckMillis)).build().start();
+        }
+
+        @Override
+        public String connect() {
+            return server.connectString();
+        }
+
+        @Override
+        public String describe() {
+            return "distlock EmbeddedZooKeeper, containers reaped every " + containerCheckMillis + " ms";
+        }
+
+        @Override
+        public void close() {
+            server.close();
         }
     }
 
@@ -172,15 +282,15 @@ public final class ZkQuickCompare {
      * operation and requests per operation; returns the median of the per-round ratios
      * (distlock / InterProcessMutex) under the key "ratio", and the median rates by name.
      */
-    private static Map<String, Double> compare(List<Contender> contenders, int threads, boolean shared, int seconds,
-            int warmup, int rounds, int slices, String tag) throws Exception {
+    private static Map<String, Double> compare(List<Contender> contenders, int threads, boolean shared, long roundMillis,
+            long warmupMillis, int rounds, int slices, String tag, boolean showRounds) throws Exception {
         Map<String, List<Double>> rates = new ConcurrentHashMap<>();
         Map<String, List<Double>> cpu = new ConcurrentHashMap<>();
         Map<String, double[]> perOp = new ConcurrentHashMap<>();
         List<Double> ratios = new ArrayList<>();
         List<Double> floorRatios = new ArrayList<>();
         for (Contender c : contenders) {
-            run(c, threads, shared, warmup * 1000L, tag);
+            run(c, threads, shared, warmupMillis, tag);
         }
         for (int r = 0; r < rounds; r++) {
             List<Contender> order = new ArrayList<>(contenders);
@@ -198,7 +308,7 @@ public final class ZkQuickCompare {
                     long req0 = c.requests();
                     long rt0 = c.roundTrips();
                     long cpu0 = processCpuNanos();
-                    long[] ops = run(c, threads, shared, seconds * 1000L / slices, tag);
+                    long[] ops = run(c, threads, shared, roundMillis / slices, tag);
                     long cpuUsed = processCpuNanos() - cpu0;
                     long[] sum = sums.computeIfAbsent(c.name(), k -> new long[5]);
                     sum[0] += ops[0];
@@ -221,6 +331,17 @@ public final class ZkQuickCompare {
             if (contenders.size() >= 4) {
                 floorRatios.add(thisRound.get(contenders.get(2).name()) / thisRound.get(contenders.get(3).name()));
             }
+        }
+        if (showRounds) {
+            StringBuilder b = new StringBuilder();
+            for (double r : ratios) {
+                b.append(String.format(Locale.ROOT, " %.2f", r));
+            }
+            List<Double> sorted = new ArrayList<>(ratios);
+            sorted.sort(Double::compare);
+            System.out.printf(Locale.ROOT, "  per-round ratios %s / %s:%s (min %.2f, max %.2f; %d of %d at or above 1.5)%n",
+                    contenders.get(0).name(), contenders.get(1).name(), b, sorted.get(0), sorted.get(sorted.size() - 1),
+                    ratios.stream().filter(r -> r >= 1.5).count(), ratios.size());
         }
         Map<String, Double> result = new ConcurrentHashMap<>();
         for (Contender c : contenders) {
@@ -263,6 +384,7 @@ public final class ZkQuickCompare {
             lockers.add(c.locker(lock, shared));
         }
         LongAdder ops = new LongAdder();
+        java.util.concurrent.atomic.AtomicLong acquisitions = new java.util.concurrent.atomic.AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
@@ -273,8 +395,18 @@ public final class ZkQuickCompare {
                     start.await();
                     while (!stop.get()) {
                         l.lock();
+                        long generation = acquisitions.incrementAndGet();
                         l.unlock();
                         ops.increment();
+                        if (turns && threads > 1) {
+                            // As the comparison runner's hand-off loop: let another thread have it
+                            // before asking again, polling every 20 µs for up to 200 ms.
+                            long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                            while (acquisitions.get() == generation && !stop.get()
+                                    && System.nanoTime() - giveUpAt < 0) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                            }
+                        }
                     }
                 } catch (Throwable e) {
                     synchronized (errors) {
@@ -308,13 +440,16 @@ public final class ZkQuickCompare {
         private final ZkRequestStats stats = new ZkRequestStats();
         private final LockClient sharedClient;
 
-        Distlock(String connect) {
+        private final LockConfig config;
+
+        Distlock(String connect, LockConfig config) {
             this.connect = connect;
+            this.config = config;
             this.sharedClient = newClient();
         }
 
         private LockClient newClient() {
-            return ZooKeeperLocks.connect("zk://" + connect + "/quickzk", LockConfig.defaults(),
+            return ZooKeeperLocks.connect("zk://" + connect + "/quickzk", config,
                     ZkLockOptions.builder().stats(stats).build());
         }
 

@@ -1,34 +1,22 @@
 package dev.distlock.tests.redis;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.distlock.embedded.EmbeddedStore;
+import dev.distlock.embedded.EmbeddedStoreExtension;
 import dev.distlock.embedded.RedisProcess;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fault tests on a real redis-server: a stall is SIGSTOP/SIGCONT, dropped connections are
  * {@code CLIENT KILL}, a restart without data is a stop and start with the files deleted.
  */
+@ExtendWith(EmbeddedStoreExtension.class)
 class RedisServerFaultIT extends RedisFaultContract {
-    private static RedisProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        assumeTrue(RedisProcess.isAvailable(), "redis-server is not installed (apt-get install redis-server)");
-        redis = RedisProcess.startDefault();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @EmbeddedStore
+    static RedisProcess redis;
 
     @AfterEach
     void resumeIfPaused() {

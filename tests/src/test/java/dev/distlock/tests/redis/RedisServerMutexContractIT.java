@@ -1,27 +1,15 @@
 package dev.distlock.tests.redis;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.distlock.embedded.EmbeddedStore;
+import dev.distlock.embedded.EmbeddedStoreExtension;
 import dev.distlock.embedded.RedisProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The contract suite on one real {@code redis-server} started on a free port. */
+@ExtendWith(EmbeddedStoreExtension.class)
 class RedisServerMutexContractIT extends RedisContractSupport {
-    private static RedisProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        assumeTrue(RedisProcess.isAvailable(), "redis-server is not installed (apt-get install redis-server)");
-        redis = RedisProcess.startDefault();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @EmbeddedStore
+    static RedisProcess redis;
 
     @Override
     protected String uri() {

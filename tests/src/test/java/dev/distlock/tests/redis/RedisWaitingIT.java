@@ -2,12 +2,13 @@ package dev.distlock.tests.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.distlock.LockClient;
 import dev.distlock.LockClients;
 import dev.distlock.LockConfig;
 import dev.distlock.Mutex;
+import dev.distlock.embedded.EmbeddedStore;
+import dev.distlock.embedded.EmbeddedStoreExtension;
 import dev.distlock.embedded.RedisProcess;
 import dev.distlock.redis.RedisKeyLayout;
 import dev.distlock.redis.internal.LockScripts;
@@ -22,11 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * How the Redis backend waits and what it sends, observed on a real redis-server: round trips
@@ -35,26 +35,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @SuppressWarnings("unchecked")
+@ExtendWith(EmbeddedStoreExtension.class)
 class RedisWaitingIT {
     private static final RedisKeyLayout LAYOUT = RedisKeyLayout.defaults();
-    private static RedisProcess redis;
+    @EmbeddedStore
+    static RedisProcess redis;
 
     private final List<LockClient> clients = new ArrayList<>();
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final String tag = UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeAll
-    static void startRedis() {
-        assumeTrue(RedisProcess.isAvailable(), "redis-server is not installed (apt-get install redis-server)");
-        redis = RedisProcess.startDefault();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @AfterEach
     void closeClients() throws InterruptedException {
