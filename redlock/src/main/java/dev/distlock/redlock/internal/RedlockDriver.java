@@ -150,20 +150,16 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final long RECONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_RENEW_BATCH = 256;
     private static final int SEEN_IDS = 32;
-    /** How long a queue entry lives after the client's last failed attempt: longer than any park. */
+    /**
+     * How long a node's queue key outlives the last failed attempt that touched it (PEXPIRE), so
+     * that queues of crashed clients vanish; also the expiry score of a new entry, which matters
+     * only where PUBLISH's receiver count cannot be trusted (Redlock nodes are standalone: a
+     * release drops a head only when nobody listens for it). Longer than any park.
+     */
     static final long QUEUE_ENTRY_MILLIS = TimeUnit.NANOSECONDS.toMillis(MAX_PARK_NANOS) + 5_000;
     private static final String QUEUE_ENTRY = Long.toString(QUEUE_ENTRY_MILLIS);
     /** PUBLISH's receiver count is exact on a standalone node: a head nobody listens for is skipped. */
     private static final String TRUST_RECEIVERS = "1";
-
-    /** TEMPORARY instrumentation. */
-    static final class Probe {
-        static final java.util.concurrent.ConcurrentSkipListMap<String, AtomicLong> C = new java.util.concurrent.ConcurrentSkipListMap<>();
-        static void inc(String k) { C.computeIfAbsent(k, x -> new AtomicLong()).incrementAndGet(); }
-        static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("REDLOCK PROBE " + C)));
-        }
-    }
 
     private final List<RedlockNode> nodes;
     private final int quorum;
@@ -417,9 +413,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
          */
         boolean recheck;
         ScheduledFuture<?> timer;
-        String parkKind;
-        final StringBuffer trace = new StringBuffer();
-        void ev(String e) { trace.append(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos)).append("us ").append(e).append("; "); }
 
         Acquisition(AcquireRequest request, String lockKey) {
             this.request = request;
@@ -521,10 +514,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         Acquisition acq = new Acquisition(request, lockKey);
         waiting.add(acq);
         acq.future.whenComplete((g, err) -> {
-            long took = System.nanoTime() - acq.startNanos;
-            if (took > TimeUnit.MILLISECONDS.toNanos(300) && acq.request.remainingNanos() > 0) {
-                System.err.println("SLOW ACQ " + TimeUnit.NANOSECONDS.toMillis(took) + "ms " + acq.request.name() + " " + (g != null ? "granted" : err) + ": " + acq.trace);
-            }
             waiting.remove(acq);
             if (err instanceof CancellationException) {
                 leave(acq);
@@ -544,7 +533,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             acq.recheck = false;
         }
         Attempt at = new Attempt(acq);
-        acq.ev("attempt q" + acq.queued);
         try {
             at.deadline = scheduler.schedule(() -> {
                 synchronized (at) {
@@ -616,8 +604,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
                 return;
             }
             at.decided = true;
-            at.acq.ev("decide g" + at.granted + " t" + at.taken + " f" + at.failed + (at.timedOut ? " TIMEDOUT" : "") + " [" + String.join(",", java.util.Arrays.stream(at.answer).map(String::valueOf).toList()) + "]");
-            if (at.timedOut) Probe.inc("attempt.timedOut");
         }
         if (at.deadline != null) {
             at.deadline.cancel(false);
@@ -731,7 +717,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
 
     private void grant(Attempt at, long token) {
         Acquisition acq = at.acq;
-        Probe.inc("grant" + (acq.woken ? ".woken" : ".notWoken"));
         long validUntil = at.t0 + acq.leaseNanos - driftNanos(acq.leaseNanos);
         RedlockHold hold = new RedlockHold(acq.keys[0], at.value, validUntil);
         boolean delivered = acq.future.complete(new Grant(token, at.t0, hold));
@@ -750,14 +735,10 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
                 if (s == PENDING && call != null) {
                     call.whenComplete((r, err) -> {
                         if (!(r instanceof Long l && l > 0)) {
-                            Probe.inc("grant.dequeue.late");
                             this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(e -> 0L);
-                        } else {
-                            Probe.inc("grant.dequeue.skipped");
                         }
                     });
                 } else if (s != GRANTED) {
-                    Probe.inc("grant.dequeue.s" + s);
                     this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(err -> 0L);
                 }
             }
@@ -821,7 +802,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             recheck = acq.recheck;
             acq.recheck = false;
         }
-        Probe.inc(afterWake ? "fail.afterWake g" + granted + " t" + taken + " f" + failed : "fail.plain g" + granted + " t" + taken + " f" + failed);
         if (recheck) {
             // Another node announced the same release during the attempt: it is free there now.
             acq.woken = true;
@@ -839,10 +819,8 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         }
         park = Math.min(park, remaining);
         if (acq.room == null) {
-            acq.ev("join");
-            join(acq).whenComplete((v, err) -> { acq.ev("joined"); attempt(acq); });
+            join(acq).whenComplete((v, err) -> attempt(acq));
         } else {
-            acq.ev("park " + TimeUnit.NANOSECONDS.toMicros(park) + "us");
             parkWaiter(acq, park);
         }
     }
@@ -997,7 +975,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
                 nanos = 0;
             }
             acq.parked = true;
-            acq.parkKind = nanos == 0 ? "zero" : acq.woken ? "?" : nanos < MAX_PARK_NANOS / 4 ? "short" : "long";
             acq.room.parked.add(acq);
             try {
                 acq.timer = scheduler.schedule(() -> onTimer(acq), nanos, TimeUnit.NANOSECONDS);
@@ -1016,8 +993,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             if (acq.room != null) {
                 acq.room.parked.remove(acq);
             }
-            Probe.inc("park.end.timer." + acq.parkKind);
-            acq.ev("timer");
         }
         attempt(acq);
     }
@@ -1029,12 +1004,9 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
      */
     private void onMessage(RedlockNode n, String channel, String id) {
         if (id.startsWith(clientId + ":")) {
-            Probe.inc("msg.own");
             return; // our own release woke a local waiter already
         }
-        Probe.inc("msg.in" + (id.contains(":") ? ".release" : ".dequeue"));
         if (!wake(channel, id)) {
-            Probe.inc("msg.noRoom");
             String lockKey = channel.substring(0, channel.length() - (":wake:" + clientId).length());
             this.<Long>run(n, LockScripts.DEQUEUE, new String[] {lockKey, lockKey + ":queue"}, clientId,
                     TRUST_RECEIVERS).exceptionally(err -> 0L);
@@ -1055,28 +1027,22 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
                 // reached it yet); dropping the copy would leave that waiter to its timer.
                 Acquisition prior = room.seen.get(id);
                 if (prior == null || prior.room != room || prior.future.isDone()) {
-                    Probe.inc("msg.dup.drop");
                     return true;
                 }
                 if (!prior.parked) {
-                    Probe.inc("msg.dup.recheck");
                     prior.recheck = true;
                     return true;
                 }
-                Probe.inc("msg.dup.rewake");
                 next = prior;
                 room.parked.remove(next);
             } else {
                 next = room.parked.poll();
                 room.seen.put(id, next);
                 if (next == null) {
-                    Probe.inc("msg.missed");
                     room.missedWake = true;
                     return true;
                 }
             }
-            Probe.inc("park.end.wake." + next.parkKind + (id.startsWith(clientId + ":") ? ".local" : ".remote"));
-            next.ev("wake " + id);
             next.parked = false;
             next.woken = true;
             if (next.timer != null) {
@@ -1142,7 +1108,6 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
 
     /** Takes this client out of the lock's queue on every node (waking the next client where the lock is free). */
     private void dequeueAll(Acquisition acq) {
-        Probe.inc("dequeueAll");
         String[] keys = {acq.keys[0], acq.keys[2]};
         for (RedlockNode n : nodes) {
             this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(err -> 0L);

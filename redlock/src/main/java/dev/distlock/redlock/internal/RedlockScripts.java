@@ -25,7 +25,8 @@ final class RedlockScripts {
      * client id, ARGV[6] the queue mode ({@code 0}: leave the queue alone, a single try;
      * {@code 1}: a wait's first attempt, on failure put the client at the back of the queue;
      * {@code 2}: a later attempt, the same on failure and on success take it out),
-     * ARGV[7] how long (ms) a queue entry lives unless refreshed by another failed attempt. On
+     * ARGV[7] how long (ms) a queue entry lives from when the client joined ({@code ZADD NX}: a
+     * later failed attempt keeps the entry, its place and its expiry). On
      * success the counter becomes {@code last + 1}, or the floor if the node has none (first use,
      * data loss, expiry), so that fresh counters start equal on every node; it is returned
      * ({@code > 0}). Otherwise the reply is {@code -1 - remaining TTL in ms}, or {@code 0} if the
