@@ -68,7 +68,10 @@ import org.slf4j.LoggerFactory;
  * or paused node costs at most that, never the lease. It succeeds iff a quorum granted and the
  * validity {@code lease − (now − t0) − drift} is still positive, where
  * {@code drift = lease × driftFactor + driftMin} (default 1% + 2 ms; at most half the lease)
- * covers the nodes' clocks running faster than ours. {@link Grant#leaseStartNanos()} is
+ * covers the nodes' clocks running faster than ours. A lease that leaves less than 2 ms of
+ * validity after the drift (with the defaults, one under 4 ms) is refused with an
+ * {@link IllegalArgumentException} before anything is sent: no attempt could fit in it, and a
+ * long wait would retry in vain. {@link Grant#leaseStartNanos()} is
  * {@code t0} and {@link #driftNanos} returns the same drift, so the front's
  * {@code isHeldByCurrentThread()}, {@code Lease.remaining()} and loss reporting use exactly the
  * Redlock validity. A failed attempt is undone on <em>every</em> node (including those that timed
@@ -147,6 +150,12 @@ import org.slf4j.LoggerFactory;
 public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final Logger log = LoggerFactory.getLogger(RedlockDriver.class);
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * The least validity a lease must leave after the drift allowance: a majority's round trip
+     * has to fit in it, or every attempt runs out of validity and is undone, and a long wait
+     * retries in vain until it ends (with the defaults, a 1 ms lease leaves 0.5 ms).
+     */
+    static final long MIN_VALIDITY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long RECONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_RENEW_BATCH = 256;
     private static final int SEEN_IDS = 32;
@@ -510,6 +519,16 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private CompletableFuture<Grant> acquire(AcquireRequest request, String lockKey) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("lock client (" + describe + ") is closed"));
+        }
+        long leaseNanos = TimeUnit.MILLISECONDS.toNanos(request.leaseMillis());
+        long validity = leaseNanos - driftNanos(leaseNanos);
+        if (validity < MIN_VALIDITY_NANOS) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("lease of " + request.leaseMillis()
+                    + " ms for lock '" + request.name() + "' is too short for Redlock: after the clock-drift allowance of "
+                    + String.format(java.util.Locale.ROOT, "%.2f", driftNanos(leaseNanos) / 1e6) + " ms it leaves "
+                    + String.format(java.util.Locale.ROOT, "%.2f", validity / 1e6) + " ms of validity, and a lease must leave"
+                    + " at least " + TimeUnit.NANOSECONDS.toMillis(MIN_VALIDITY_NANOS) + " ms (with the default drift,"
+                    + " a lease of at least 4 ms)"));
         }
         Acquisition acq = new Acquisition(request, lockKey);
         waiting.add(acq);

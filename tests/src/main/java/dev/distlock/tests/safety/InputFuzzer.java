@@ -53,6 +53,7 @@ public final class InputFuzzer {
     }
 
     private final long seed;
+    private final Duration shortestLease;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> outcomes = new ConcurrentHashMap<>();
     private final AtomicInteger operations = new AtomicInteger();
@@ -64,7 +65,23 @@ public final class InputFuzzer {
      * @param seed the seed of every random choice
      */
     public InputFuzzer(long seed) {
+        this(seed, Duration.ofMillis(1));
+    }
+
+    /**
+     * Makes a fuzzer for a backend that refuses fixed leases under a minimum of its own (Redlock
+     * needs a lease that leaves time for a round trip after its drift allowance).
+     *
+     * @param seed the seed of every random choice
+     * @param shortestLease the shortest fixed lease the backend accepts
+     * @throws IllegalArgumentException if {@code shortestLease} is null or under 1 ms
+     */
+    public InputFuzzer(long seed, Duration shortestLease) {
+        if (shortestLease == null || shortestLease.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("shortestLease must be at least 1 ms, was " + shortestLease);
+        }
         this.seed = seed;
+        this.shortestLease = shortestLease;
     }
 
     /**
@@ -110,8 +127,8 @@ public final class InputFuzzer {
         return w != null && !w.isNegative();
     }
 
-    private static boolean validLease(Duration l) {
-        return l != null && l.compareTo(Duration.ofMillis(1)) >= 0 && l.compareTo(LockConfig.MAX_LEASE) <= 0;
+    private boolean validLease(Duration l) {
+        return l != null && l.compareTo(shortestLease) >= 0 && l.compareTo(LockConfig.MAX_LEASE) <= 0;
     }
 
     /**
@@ -327,7 +344,7 @@ public final class InputFuzzer {
                         op = held > 0 ? "reenter" : "tryLock";
                         Duration wait = Duration.ofMillis(r.nextInt(30));
                         boolean fixed = r.nextBoolean();
-                        boolean got = fixed ? m.tryLock(wait, Duration.ofMillis(1 + r.nextInt(r.nextBoolean() ? 50 : 3000)))
+                        boolean got = fixed ? m.tryLock(wait, shortestLease.plusMillis(r.nextInt(r.nextBoolean() ? 50 : 3000)))
                                 : m.tryLock(wait);
                         if (got) {
                             model.put(m, held + 1);
