@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>What it stores</b> on every node, in redis-lock's key layout ({@link RedisKeyLayout}):
  * {@code P{N}} = the owner value {@code <client id>:<thread>#<attempt>} with a TTL of the lease,
  * the same value on every node; {@code P{N}:fence} = that node's fencing counter;
- * {@code P{N}:queue} = that node's queue of waiting clients (client ids scored by when the entry
- * expires, as in redis-lock); channel {@code P{N}:wake:<client id>} = a client's own wake-up
+ * {@code P{N}:queue} = that node's queue of waiting clients (client ids scored by when their
+ * wait began, in the client's wall-clock µs, the same score on every node); channel {@code P{N}:wake:<client id>} = a client's own wake-up
  * channel. redis-lock's {@code HANDOFF} (compare-and-delete + a wake-up for the queue's head
  * only), {@code DEQUEUE} and {@code RENEW} (batched compare-and-PEXPIRE) scripts are reused;
  * Redlock adds {@link RedlockScripts#ACQUIRE} ({@code SET NX PX} + counter bump + the client's
@@ -161,9 +161,9 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final int SEEN_IDS = 32;
     /**
      * How long a node's queue key outlives the last failed attempt that touched it (PEXPIRE), so
-     * that queues of crashed clients vanish; also the expiry score of a new entry, which matters
-     * only where PUBLISH's receiver count cannot be trusted (Redlock nodes are standalone: a
-     * release drops a head only when nobody listens for it). Longer than any park.
+     * that queues of crashed clients vanish. Entries are scored by when their client's wait began
+     * (not by expiry): Redlock nodes are standalone, so a release drops a head only when nobody
+     * listens for it. Longer than any park.
      */
     static final long QUEUE_ENTRY_MILLIS = TimeUnit.NANOSECONDS.toMillis(MAX_PARK_NANOS) + 5_000;
     private static final String QUEUE_ENTRY = Long.toString(QUEUE_ENTRY_MILLIS);
@@ -409,6 +409,8 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         final java.util.concurrent.atomic.AtomicLongArray lastAnswer = new java.util.concurrent.atomic.AtomicLongArray(nodes.size());
         Room room;
         boolean parked;
+        /** The place in the nodes' queues: the first attempt's wall-clock floor (µs), the same on every node. */
+        String queueScore;
         /** Whether an attempt of this acquire may have put the client in the nodes' queues. */
         volatile boolean queued;
         /** Whether it left (its room and, if it had to, the queues); guarded by {@link #rooms}. */
@@ -567,12 +569,15 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         // try never joins it. A wait's first attempt ("1") joins on failure but has nothing to take
         // out on success, which keeps the uncontended path free of queue commands.
         String queueMode = acq.queued ? "2" : acq.request.remainingNanos() > 0 ? "1" : "0";
+        if (acq.queueScore == null) {
+            acq.queueScore = at.floor;
+        }
         if (!queueMode.equals("0")) {
             acq.queued = true;
         }
         for (RedlockNode n : nodes) {
             CompletableFuture<Long> f = run(n, RedlockScripts.ACQUIRE, acq.keys, at.value, acq.lease, retention, at.floor,
-                    clientId, queueMode, QUEUE_ENTRY);
+                    clientId, queueMode, QUEUE_ENTRY, acq.queueScore);
             CompletableFuture<?> counted = f.whenComplete((r, err) -> onNodeAnswer(at, n.index, r, err));
             synchronized (at) {
                 at.calls[n.index] = counted;

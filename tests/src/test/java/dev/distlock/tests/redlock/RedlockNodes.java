@@ -144,6 +144,19 @@ final class RedlockNodes implements AutoCloseable {
         return processes.isEmpty() ? connection(i).sync().zcard(key) : (Long) processes.get(i).call("ZCARD", key);
     }
 
+    /** The client ids in the queue of lock {@code name} on node {@code i}, head first. */
+    List<String> queueOrder(int i, String name) {
+        String key = LAYOUT.queueKey(name);
+        if (processes.isEmpty()) {
+            return connection(i).sync().zrange(key, 0, -1);
+        }
+        List<String> ids = new ArrayList<>();
+        for (Object c : (List<?>) processes.get(i).call("ZRANGE", key, "0", "-1")) {
+            ids.add(c instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(c));
+        }
+        return ids;
+    }
+
     /** The {@code CLIENT LIST} text of node {@code i}. */
     String clientList(int i) {
         return processes.isEmpty() ? connection(i).sync().clientList() : String.valueOf(processes.get(i).call("CLIENT", "LIST"));
