@@ -112,7 +112,8 @@ public final class LockScripts {
 
     /**
      * Release: compare-and-delete, then a wake-up message on the lock's channel (every
-     * subscriber hears it). Redlock's release; redis-lock uses {@link #HANDOFF}.
+     * subscriber hears it). No longer used: redis-lock and Redlock both release with
+     * {@link #HANDOFF}, which wakes only the head of the lock's queue.
      *
      * <p>KEYS[1] lock key; ARGV[1] the value the holder wrote ({@code owner#token}), ARGV[2] the
      * message (the releasing client's id), published on {@code KEYS[1]:wake}. Reply: 1 if

@@ -48,13 +48,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>What it stores</b> on every node, in redis-lock's key layout ({@link RedisKeyLayout}):
  * {@code P{N}} = the owner value {@code <client id>:<thread>#<attempt>} with a TTL of the lease,
- * the same value on every node; {@code P{N}:fence} = that node's fencing counter; channel
- * {@code P{N}:wake} = a message per release. redis-lock's {@code RELEASE} (compare-and-delete +
- * publish) and {@code RENEW} (batched compare-and-PEXPIRE) scripts are reused; Redlock adds
- * {@link RedlockScripts#ACQUIRE} ({@code SET NX PX} + counter bump in one round trip),
+ * the same value on every node; {@code P{N}:fence} = that node's fencing counter;
+ * {@code P{N}:queue} = that node's queue of waiting clients (client ids scored by when their
+ * wait began, in the client's wall-clock µs, the same score on every node); channel {@code P{N}:wake:<client id>} = a client's own wake-up
+ * channel. redis-lock's {@code HANDOFF} (compare-and-delete + a wake-up for the queue's head
+ * only), {@code DEQUEUE} and {@code RENEW} (batched compare-and-PEXPIRE) scripts are reused;
+ * Redlock adds {@link RedlockScripts#ACQUIRE} ({@code SET NX PX} + counter bump + the client's
+ * place in the queue, in one round trip),
  * {@link RedlockScripts#RAISE_FENCE} and {@link RedlockScripts#UNDO}. The term of a leader
  * election is such a hold under {@code P{group}:election} (counter {@code :election:fence},
- * channel {@code :election:wake}): after the hash tag, where no lock name reaches.
+ * queue {@code :election:queue}, channels {@code :election:wake:<client id>}): after the hash
+ * tag, where no lock name reaches.
  *
  * <p><b>Acquire</b> (the Redlock algorithm). Read the injected clock ({@code t0}), send the
  * acquire script to every node at once. An attempt ends as soon as a majority
@@ -81,15 +85,21 @@ import org.slf4j.LoggerFactory;
  * timeout); a zero or short wait first gives silent nodes until that long after the acquire began
  * to answer late. Slow nodes thus make {@code tryLock()} say no instead of throwing.
  *
- * <p><b>Waiting.</b> After a failed first attempt the waiter subscribes to {@code P{N}:wake} on
- * every node (one pub/sub connection per node, one subscription per name and client), tries
- * again once the subscriptions are answered, and then parks. When the lock is held elsewhere it
- * parks until a release message or the longest TTL its attempt saw (at most 2 s); after a split
- * vote or unreachable nodes it parks for a random delay in {@code [retryMin, retryMax]}, so
- * contenders do not collide again in lock step. A release publishes on every node with one
- * message id; each id wakes at most one parked waiter per client (duplicates from the other
- * nodes are dropped), and this client's own releases wake a local waiter directly. The last
- * waiter of a name unsubscribes.
+ * <p><b>Waiting.</b> An acquire that may wait puts its client at the back of each node's queue
+ * when its attempt fails there (in the same script), and takes it out of the queue of each node
+ * that granted. After a failed first attempt the waiter subscribes to
+ * {@code P{N}:wake:<client id>} on every node (one pub/sub connection per node, one subscription
+ * per name and client), tries again once the subscriptions are answered, and then parks. When the
+ * lock is held elsewhere it parks until a release message or the longest TTL its attempt saw (at
+ * most 2 s); after a split vote or unreachable nodes it parks for a random delay in
+ * {@code [retryMin, retryMax]}, so contenders do not collide again in lock step. A release
+ * publishes, on each node, only to the head of that node's queue (a head nobody listens for is
+ * dropped and the next tried), with one message id for all nodes; each id wakes at most one
+ * parked waiter per client (duplicates from the other nodes are dropped), and this client's own
+ * releases wake a local waiter directly. So a handoff costs the same with 1 or 100 waiting
+ * clients. The last waiter of a name unsubscribes; if it leaves without the lock (timeout,
+ * interrupt) it also takes the client out of every node's queue, waking the next client where
+ * the lock is free; a wake-up that finds no waiter of this client does the same on its node.
  *
  * <p><b>Fencing tokens.</b> A node's acquire script bumps its counter ({@code last + 1}, or, if
  * it has none, a floor the client sends: its {@link LockClock#currentTimeMillis()} in µs, the
@@ -149,6 +159,16 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final long RECONNECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_RENEW_BATCH = 256;
     private static final int SEEN_IDS = 32;
+    /**
+     * How long a node's queue key outlives the last failed attempt that touched it (PEXPIRE), so
+     * that queues of crashed clients vanish. Entries are scored by when their client's wait began
+     * (not by expiry): Redlock nodes are standalone, so a release drops a head only when nobody
+     * listens for it. Longer than any park.
+     */
+    static final long QUEUE_ENTRY_MILLIS = TimeUnit.NANOSECONDS.toMillis(MAX_PARK_NANOS) + 5_000;
+    private static final String QUEUE_ENTRY = Long.toString(QUEUE_ENTRY_MILLIS);
+    /** PUBLISH's receiver count is exact on a standalone node: a head nobody listens for is skipped. */
+    private static final String TRUST_RECEIVERS = "1";
 
     private final List<RedlockNode> nodes;
     private final int quorum;
@@ -389,13 +409,25 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         final java.util.concurrent.atomic.AtomicLongArray lastAnswer = new java.util.concurrent.atomic.AtomicLongArray(nodes.size());
         Room room;
         boolean parked;
+        /** The place in the nodes' queues: the first attempt's wall-clock floor (µs), the same on every node. */
+        String queueScore;
+        /** Whether an attempt of this acquire may have put the client in the nodes' queues. */
+        volatile boolean queued;
+        /** Whether it left (its room and, if it had to, the queues); guarded by {@link #rooms}. */
+        boolean left;
         /** Whether its current attempt was started by a release message (or a missed one). */
         volatile boolean woken;
+        /**
+         * Another node's copy of the release that woke it arrived while its attempt was in flight:
+         * if the attempt fails, try again at once (that node may have said "taken" before the
+         * release reached it). Guarded by {@link #rooms}.
+         */
+        boolean recheck;
         ScheduledFuture<?> timer;
 
         Acquisition(AcquireRequest request, String lockKey) {
             this.request = request;
-            this.keys = new String[] {lockKey, lockKey + ":fence"};
+            this.keys = new String[] {lockKey, lockKey + ":fence", lockKey + ":queue"};
             this.lease = Long.toString(request.leaseMillis());
             this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(request.leaseMillis());
             this.attemptTimeoutNanos = options.attemptTimeoutNanos(request.leaseMillis());
@@ -404,8 +436,9 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             }
         }
 
+        /** This client's own wake-up channel for the lock (the same on every node). */
         String channel() {
-            return keys[0] + ":wake";
+            return keys[0] + ":wake:" + clientId;
         }
     }
 
@@ -466,7 +499,7 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     /**
      * Acquires the term of an election: a Redlock hold like a lock's, under the key
      * {@code P{group}:election} (its counter {@code :election:fence}, channel
-     * {@code :election:wake}), which no lock name reaches.
+     * {@code :election:wake:<client id>}, queue {@code :election:queue}), which no lock name reaches.
      */
     @Override
     public CompletableFuture<Grant> acquireTerm(AcquireRequest request) {
@@ -517,6 +550,9 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             return;
         }
         attempts.incrementAndGet();
+        synchronized (rooms) {
+            acq.recheck = false;
+        }
         Attempt at = new Attempt(acq);
         try {
             at.deadline = scheduler.schedule(() -> {
@@ -529,8 +565,19 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             acq.future.completeExceptionally(new IllegalStateException("lock client (" + describe + ") is closed"));
             return;
         }
+        // A wait keeps the client in each node's queue (and takes it out with the lock); a single
+        // try never joins it. A wait's first attempt ("1") joins on failure but has nothing to take
+        // out on success, which keeps the uncontended path free of queue commands.
+        String queueMode = acq.queued ? "2" : acq.request.remainingNanos() > 0 ? "1" : "0";
+        if (acq.queueScore == null) {
+            acq.queueScore = at.floor;
+        }
+        if (!queueMode.equals("0")) {
+            acq.queued = true;
+        }
         for (RedlockNode n : nodes) {
-            CompletableFuture<Long> f = run(n, RedlockScripts.ACQUIRE, acq.keys, at.value, acq.lease, retention, at.floor);
+            CompletableFuture<Long> f = run(n, RedlockScripts.ACQUIRE, acq.keys, at.value, acq.lease, retention, at.floor,
+                    clientId, queueMode, QUEUE_ENTRY, acq.queueScore);
             CompletableFuture<?> counted = f.whenComplete((r, err) -> onNodeAnswer(at, n.index, r, err));
             synchronized (at) {
                 at.calls[n.index] = counted;
@@ -697,7 +744,29 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         long validUntil = at.t0 + acq.leaseNanos - driftNanos(acq.leaseNanos);
         RedlockHold hold = new RedlockHold(acq.keys[0], at.value, validUntil);
         boolean delivered = acq.future.complete(new Grant(token, at.t0, hold));
-        leave(acq);
+        if (leave(acq, delivered) && delivered && acq.queued) {
+            // The granting nodes took the client out of their queues; the others (taken by a
+            // contender, or silent) may still list it, and would wake it instead of a waiter.
+            // A node still silent is asked only if it does not grant late (its grant left the queue).
+            String[] keys = {acq.keys[0], acq.keys[2]};
+            for (RedlockNode n : nodes) {
+                int s;
+                CompletableFuture<?> call;
+                synchronized (at) {
+                    s = at.state[n.index];
+                    call = at.calls[n.index];
+                }
+                if (s == PENDING && call != null) {
+                    call.whenComplete((r, err) -> {
+                        if (!(r instanceof Long l && l > 0)) {
+                            this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(e -> 0L);
+                        }
+                    });
+                } else if (s != GRANTED) {
+                    this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(err -> 0L);
+                }
+            }
+        }
         if (!delivered) {
             // Cancelled (interrupt, overrun) while the attempt was in flight: give it back.
             release(acq.request.name(), hold);
@@ -752,7 +821,16 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         long park;
         boolean afterWake = acq.woken;
         acq.woken = false;
-        if (afterWake) {
+        boolean recheck;
+        synchronized (rooms) {
+            recheck = acq.recheck;
+            acq.recheck = false;
+        }
+        if (recheck) {
+            // Another node announced the same release during the attempt: it is free there now.
+            acq.woken = true;
+            park = 0;
+        } else if (afterWake) {
             // A release was announced but its other nodes had not deleted yet: look again soon,
             // since the remaining copies of that message are dropped as duplicates.
             park = jitter();
@@ -849,11 +927,12 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private static final class Room {
         final String channel;
         final ArrayDeque<Acquisition> parked = new ArrayDeque<>();
-        final Map<String, Boolean> seen = new LinkedHashMap<>(SEEN_IDS * 2, 0.75f, false) {
+        /** Recent release ids and the waiter each one woke (null: none was parked). */
+        final Map<String, Acquisition> seen = new LinkedHashMap<>(SEEN_IDS * 2, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+            protected boolean removeEldestEntry(Map.Entry<String, Acquisition> e) {
                 return size() > SEEN_IDS;
             }
         };
@@ -895,7 +974,7 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
     private CompletableFuture<Void> subscribeAll(String channel, long timeoutNanos) {
         List<CompletableFuture<?>> subs = new ArrayList<>();
         for (RedlockNode n : nodes) {
-            subs.add(n.pubsub(this::onMessage).thenCompose(c -> c.async().subscribe(channel).toCompletableFuture()));
+            subs.add(n.pubsub((ch, id) -> onMessage(n, ch, id)).thenCompose(c -> c.async().subscribe(channel).toCompletableFuture()));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(subs.stream()
                 .map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new));
@@ -904,7 +983,7 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
 
     private void unsubscribeAll(String channel) {
         for (RedlockNode n : nodes) {
-            n.pubsub(this::onMessage).thenCompose(c -> c.async().unsubscribe(channel).toCompletableFuture())
+            n.pubsub((ch, id) -> onMessage(n, ch, id)).thenCompose(c -> c.async().unsubscribe(channel).toCompletableFuture())
                     .exceptionally(err -> null);
         }
     }
@@ -942,25 +1021,51 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         attempt(acq);
     }
 
-    /** A release message from a node: wake one parked waiter per distinct release. */
-    private void onMessage(String channel, String id) {
+    /**
+     * A release message from a node, on this client's channel (the node chose this client as the
+     * head of its queue): wake one parked waiter per distinct release. With no waiter here to use
+     * it, the client leaves that node's queue, which wakes the next client there instead.
+     */
+    private void onMessage(RedlockNode n, String channel, String id) {
         if (id.startsWith(clientId + ":")) {
             return; // our own release woke a local waiter already
         }
-        wake(channel, id);
+        if (!wake(channel, id)) {
+            String lockKey = channel.substring(0, channel.length() - (":wake:" + clientId).length());
+            this.<Long>run(n, LockScripts.DEQUEUE, new String[] {lockKey, lockKey + ":queue"}, clientId,
+                    TRUST_RECEIVERS).exceptionally(err -> 0L);
+        }
     }
 
-    private void wake(String channel, String id) {
+    /** Wakes one parked waiter of the room; false if the client has no waiter for it. */
+    private boolean wake(String channel, String id) {
         Acquisition next;
         synchronized (rooms) {
             Room room = rooms.get(channel);
-            if (room == null || room.seen.put(id, Boolean.TRUE) != null) {
-                return;
+            if (room == null) {
+                return false;
             }
-            next = room.parked.poll();
-            if (next == null) {
-                room.missedWake = true;
-                return;
+            if (room.seen.containsKey(id)) {
+                // Another node's copy of a release already handled: that node is free only now.
+                // The waiter it woke may have found it still taken there (the release had not
+                // reached it yet); dropping the copy would leave that waiter to its timer.
+                Acquisition prior = room.seen.get(id);
+                if (prior == null || prior.room != room || prior.future.isDone()) {
+                    return true;
+                }
+                if (!prior.parked) {
+                    prior.recheck = true;
+                    return true;
+                }
+                next = prior;
+                room.parked.remove(next);
+            } else {
+                next = room.parked.poll();
+                room.seen.put(id, next);
+                if (next == null) {
+                    room.missedWake = true;
+                    return true;
+                }
             }
             next.parked = false;
             next.woken = true;
@@ -969,14 +1074,39 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
             }
         }
         attempt(next);
+        return true;
     }
 
     private void leave(Acquisition acq) {
+        leave(acq, false);
+    }
+
+    /**
+     * Takes a waiter out of its room; the last one out unsubscribes and, unless it leaves with
+     * the lock (whose acquire took the client out of the granting nodes' queues), takes the
+     * client out of every node's queue, waking the next client where the lock is free.
+     *
+     * @return whether {@code acq} was the last waiter of this client for the lock
+     */
+    private boolean leave(Acquisition acq, boolean acquired) {
         String unsubscribe = null;
+        boolean dequeue;
+        synchronized (rooms) {
+            Room room = acq.room;
+            // Leaves the queues only once, and only if no other waiter of this client still waits.
+            dequeue = !acquired && acq.queued && !closed && !acq.left;
+            acq.left = true;
+            if (room == null) {
+                dequeue &= !rooms.containsKey(acq.channel());
+            }
+        }
         synchronized (rooms) {
             Room room = acq.room;
             if (room == null) {
-                return;
+                if (dequeue) {
+                    dequeueAll(acq);
+                }
+                return !rooms.containsKey(acq.channel());
             }
             acq.room = null;
             if (acq.parked) {
@@ -993,6 +1123,18 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         }
         if (unsubscribe != null) {
             unsubscribeAll(unsubscribe);
+            if (dequeue) {
+                dequeueAll(acq);
+            }
+        }
+        return unsubscribe != null;
+    }
+
+    /** Takes this client out of the lock's queue on every node (waking the next client where the lock is free). */
+    private void dequeueAll(Acquisition acq) {
+        String[] keys = {acq.keys[0], acq.keys[2]};
+        for (RedlockNode n : nodes) {
+            this.<Long>run(n, LockScripts.DEQUEUE, keys, clientId, TRUST_RECEIVERS).exceptionally(err -> 0L);
         }
     }
 
@@ -1136,9 +1278,9 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         CompletableFuture<Boolean> out = new CompletableFuture<>();
         Votes v = new Votes(name, "release", out);
         String id = clientId + ":" + sequence.incrementAndGet();
-        String[] keys = {h.lockKey()};
+        String[] keys = {h.lockKey(), h.lockKey() + ":queue"};
         for (RedlockNode n : nodes) {
-            this.<Long>run(n, LockScripts.RELEASE, keys, h.value(), id).whenComplete((r, err) -> {
+            this.<Long>run(n, LockScripts.HANDOFF, keys, h.value(), id, TRUST_RECEIVERS).whenComplete((r, err) -> {
                 if (err != null) {
                     v.failed(n, RedlockNode.describe(err));
                 } else {
@@ -1148,7 +1290,7 @@ public final class RedlockDriver implements LockDriver, ElectionDriver {
         }
         out.thenAccept(ok -> {
             if (Boolean.TRUE.equals(ok)) {
-                wake(h.lockKey() + ":wake", id);
+                wake(h.lockKey() + ":wake:" + clientId, id);
             }
         });
         return out;

@@ -35,7 +35,8 @@ final class RedlockNode {
 
     private static final java.util.List<dev.distlock.redis.internal.RedisScript> SCRIPTS = java.util.List.of(
             RedlockScripts.ACQUIRE, RedlockScripts.UNDO, RedlockScripts.RAISE_FENCE,
-            dev.distlock.redis.internal.LockScripts.RELEASE, dev.distlock.redis.internal.LockScripts.RENEW);
+            dev.distlock.redis.internal.LockScripts.HANDOFF, dev.distlock.redis.internal.LockScripts.DEQUEUE,
+            dev.distlock.redis.internal.LockScripts.RENEW);
 
     final int index;
     final String address;

@@ -102,6 +102,61 @@ final class RedlockNodes implements AutoCloseable {
         return ((Number) ((List<?>) processes.get(i).call("PUBSUB", "NUMSUB", channel)).get(1)).longValue();
     }
 
+    /**
+     * Counts the subscribers of a lock's wake-up channels on node {@code i}: {@code channel}
+     * itself and every client's own channel for the lock ({@code channel:<client id>}).
+     */
+    long wakeSubscribers(int i, String channel) {
+        List<String> channels = new ArrayList<>();
+        if (processes.isEmpty()) {
+            channels.addAll(connection(i).sync().pubsubChannels(channel + "*"));
+        } else {
+            for (Object c : (List<?>) processes.get(i).call("PUBSUB", "CHANNELS", channel + "*")) {
+                channels.add(c instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(c));
+            }
+        }
+        long n = 0;
+        for (String c : channels) {
+            n += subscribers(i, c);
+        }
+        return n;
+    }
+
+    /** Every command node {@code i} ran (scripts' inner commands included), less INFO. */
+    long commands(int i) {
+        if (!processes.isEmpty()) {
+            String info = String.valueOf(processes.get(i).call("INFO", "commandstats"));
+            long total = 0;
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+                    int from = line.indexOf("calls=") + "calls=".length();
+                    total += Long.parseLong(line.substring(from, line.indexOf(',', from)));
+                }
+            }
+            return total;
+        }
+        throw new UnsupportedOperationException("command counts need redis-server processes");
+    }
+
+    /** The number of clients in the queue of lock {@code name} on node {@code i}. */
+    long queued(int i, String name) {
+        String key = LAYOUT.queueKey(name);
+        return processes.isEmpty() ? connection(i).sync().zcard(key) : (Long) processes.get(i).call("ZCARD", key);
+    }
+
+    /** The client ids in the queue of lock {@code name} on node {@code i}, head first. */
+    List<String> queueOrder(int i, String name) {
+        String key = LAYOUT.queueKey(name);
+        if (processes.isEmpty()) {
+            return connection(i).sync().zrange(key, 0, -1);
+        }
+        List<String> ids = new ArrayList<>();
+        for (Object c : (List<?>) processes.get(i).call("ZRANGE", key, "0", "-1")) {
+            ids.add(c instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(c));
+        }
+        return ids;
+    }
+
     /** The {@code CLIENT LIST} text of node {@code i}. */
     String clientList(int i) {
         return processes.isEmpty() ? connection(i).sync().clientList() : String.valueOf(processes.get(i).call("CLIENT", "LIST"));
