@@ -57,9 +57,9 @@ public final class Compare {
               --scenarios LIST        comma-separated, e.g. UNCONTENDED_1,WAITERS_100 [all]
               --held N                locks held in the watchdog scenario
               --warmup MS, --measure MS   override the window lengths
-              --rounds N              rounds of the target scenarios (the ones the Targets table
-                                      judges): their contenders run N times, in alternating
-                                      order; targets use the median of the per-round ratios
+              --rounds N              rounds of the scenarios whose targets compare two
+                                      contenders: they run N times, in alternating order;
+                                      targets use the median of the per-round ratios
                                       [quick 3, full 3, smoke 1]
               --no-client-priming     do not prime each point's own clients before its warm-up (to see
                                       what cold clients cost; the report says so)
@@ -80,12 +80,14 @@ public final class Compare {
     }
 
     /**
-     * The scenarios the Targets table judges: with two or more contenders they run in
-     * {@link Options#rounds()} rounds, so that a target rests on several alternating windows
+     * The scenarios whose targets compare two contenders: with two or more contenders they run
+     * in {@link Options#rounds()} rounds, so that a target rests on several alternating windows
      * rather than one (a single short window is close to random for ZooKeeper on a busy machine).
+     * The waiter scenarios are not among them: their target compares a contender with itself,
+     * and three rounds of 101 clients would not fit in a quick run.
      */
     static final Set<Scenario> ROUND_SCENARIOS = EnumSet.of(Scenario.UNCONTENDED_1, Scenario.UNCONTENDED_8,
-            Scenario.HANDOFF_4_SHARED, Scenario.HANDOFF_4_PER_CLIENT, Scenario.WAITERS_1, Scenario.WAITERS_100);
+            Scenario.HANDOFF_4_SHARED, Scenario.HANDOFF_4_PER_CLIENT);
 
     /**
      * The scenarios of a quick run unless --scenarios says otherwise: all but the 16-thread
@@ -457,8 +459,8 @@ public final class Compare {
                         ? "no unmeasured pass first (smoke), so the first one pays the scenario's first-window cost"
                         : "before them an unmeasured pass of the first one takes the scenario's first-window cost (the"
                         + " JIT still compiling its harness code), which otherwise falls on whoever runs first")
-                        + (o.rounds() > 1 ? String.format(Locale.ROOT, ". **Rounds**: the scenarios the Targets table"
-                        + " judges (%s) run %d rounds, the order of the contenders reversed every other round; a"
+                        + (o.rounds() > 1 ? String.format(Locale.ROOT, ". **Rounds**: the scenarios whose targets compare"
+                        + " two contenders (%s) run %d rounds, the order of the contenders reversed every other round; a"
                         + " contender's row is its median round (by throughput), and a target is judged on the median"
                         + " of the per-round ratios (their range beside it)", ROUND_SCENARIOS.stream()
                         .map(Scenario::name).collect(java.util.stream.Collectors.joining(", ")), o.rounds()) : ""),

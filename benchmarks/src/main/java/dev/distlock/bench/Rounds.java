@@ -107,34 +107,4 @@ public final class Rounds {
         double median = n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
         return new Ratio(median, ratios.get(0), ratios.get(n - 1), n);
     }
-
-    /**
-     * Returns the median over the rounds of one contender's value (e.g. commands per operation),
-     * ignoring rounds where it is not finite; NaN if none is.
-     *
-     * @param rounds the scenario's rounds
-     * @param c      the contender
-     * @param value  what to take
-     * @return the median
-     * @throws IllegalArgumentException if an argument is null
-     */
-    public static double medianOf(List<Map<Contender, Result>> rounds, Contender c,
-                                  java.util.function.ToDoubleFunction<Result> value) {
-        if (rounds == null || c == null || value == null) {
-            throw new IllegalArgumentException("arguments must not be null");
-        }
-        List<Double> xs = new ArrayList<>();
-        for (Map<Contender, Result> round : rounds) {
-            Result r = round.get(c);
-            if (r != null && Double.isFinite(value.applyAsDouble(r))) {
-                xs.add(value.applyAsDouble(r));
-            }
-        }
-        if (xs.isEmpty()) {
-            return Double.NaN;
-        }
-        xs.sort(null);
-        int n = xs.size();
-        return n % 2 == 1 ? xs.get(n / 2) : (xs.get(n / 2 - 1) + xs.get(n / 2)) / 2;
-    }
 }

@@ -53,7 +53,7 @@ public final class Targets {
     /**
      * Checks every target against {@code results}; where a target's scenario ran in several
      * alternating rounds, the ratio is the median of the per-round ratios (and the report shows
-     * their range), and commands per handoff are the median over the rounds.
+     * their range).
      *
      * @param results the run's results, by contender and scenario
      * @param rounds  the rounds of the scenarios that had several, each mapping contenders to results
@@ -84,7 +84,7 @@ public final class Targets {
         checks.add(rate(results, rounds, redlock, Contender.DISTLOCK_REDLOCK, Contender.REDISSON_REDLOCK,
                 Scenario.UNCONTENDED_1, 2.0));
         for (Contender c : List.of(Contender.DISTLOCK_REDIS, Contender.DISTLOCK_ZOOKEEPER, Contender.DISTLOCK_REDLOCK)) {
-            checks.add(flat(results, rounds, c));
+            checks.add(flat(results, c));
         }
         return checks;
     }
@@ -168,8 +168,7 @@ public final class Targets {
         return new Check(issue, target, Report.ratio(r), r <= atMost ? Status.MET : Status.NOT_MET);
     }
 
-    private static Check flat(Map<Contender, Map<Scenario, Result>> results,
-                              Map<Scenario, List<Map<Contender, Result>>> rounds, Contender who) {
+    private static Check flat(Map<Contender, Map<Scenario, Result>> results, Contender who) {
         String target = who.label() + ": server commands per handoff flat from 1 to 100 waiters (≤ 1.5× growth)";
         Optional<Result> one = find(results, who, Scenario.WAITERS_1);
         Optional<Result> hundred = find(results, who, Scenario.WAITERS_100);
@@ -178,23 +177,10 @@ public final class Targets {
             return new Check("issue 8", target, one.isEmpty() ? who.label() + " not measured"
                     : "commands per handoff not measured", Status.NOT_AVAILABLE);
         }
-        double at1 = one.get().commandsPerOp();
-        double at100 = hundred.get().commandsPerOp();
-        String how = "";
-        List<Map<Contender, Result>> r1 = rounds.get(Scenario.WAITERS_1);
-        List<Map<Contender, Result>> r100 = rounds.get(Scenario.WAITERS_100);
-        if (r1 != null && r100 != null) {
-            double m1 = Rounds.medianOf(r1, who, Result::commandsPerOp);
-            double m100 = Rounds.medianOf(r100, who, Result::commandsPerOp);
-            if (m1 > 0 && m100 >= 0) {
-                at1 = m1;
-                at100 = m100;
-                how = ", medians over the rounds";
-            }
-        }
-        double r = at100 / at1;
-        return new Check("issue 8", target, String.format(java.util.Locale.ROOT, "%.1f → %.1f (%s%s)",
-                at1, at100, Report.ratio(r), how), r <= 1.5 ? Status.MET : Status.NOT_MET);
+        double r = hundred.get().commandsPerOp() / one.get().commandsPerOp();
+        return new Check("issue 8", target, String.format(java.util.Locale.ROOT, "%.1f → %.1f (%s)",
+                one.get().commandsPerOp(), hundred.get().commandsPerOp(), Report.ratio(r)),
+                r <= 1.5 ? Status.MET : Status.NOT_MET);
     }
 
     private static String missing(Optional<Result> a, Optional<Result> b, Contender who, Contender anchor) {

@@ -61,33 +61,6 @@ class RoundsTest {
     }
 
     @Test
-    void flatnessUsesTheMedianCommandsPerHandoffOverTheRounds() {
-        List<Map<Contender, Result>> one = List.of(
-                Map.of(Contender.DISTLOCK_REDIS, Result.of(Contender.DISTLOCK_REDIS, Scenario.WAITERS_1, 100, 1, 2)
-                        .withCommandsPerOp(12)),
-                Map.of(Contender.DISTLOCK_REDIS, Result.of(Contender.DISTLOCK_REDIS, Scenario.WAITERS_1, 90, 1, 2)
-                        .withCommandsPerOp(6)),
-                Map.of(Contender.DISTLOCK_REDIS, Result.of(Contender.DISTLOCK_REDIS, Scenario.WAITERS_1, 80, 1, 2)
-                        .withCommandsPerOp(11)));
-        List<Map<Contender, Result>> hundred = List.of(
-                Map.of(Contender.DISTLOCK_REDIS, Result.of(Contender.DISTLOCK_REDIS, Scenario.WAITERS_100, 10, 1, 2)
-                        .withCommandsPerOp(15)),
-                Map.of(Contender.DISTLOCK_REDIS, Result.of(Contender.DISTLOCK_REDIS, Scenario.WAITERS_100, 10, 1, 2)
-                        .withCommandsPerOp(16)),
-                Map.of(Contender.DISTLOCK_REDIS, Result.of(Contender.DISTLOCK_REDIS, Scenario.WAITERS_100, 10, 1, 2)
-                        .withCommandsPerOp(30)));
-        // Median rows by throughput: WAITERS_1 → the 90/s round (6 cmds), so rows alone say 6 → 16 (2.67×).
-        List<Result> rows = List.of(Rounds.median(Contender.DISTLOCK_REDIS, one),
-                Rounds.median(Contender.DISTLOCK_REDIS, hundred));
-        assertThat(Targets.check(Report.index(rows), Map.of(Scenario.WAITERS_1, one, Scenario.WAITERS_100, hundred)))
-                .filteredOn(c -> c.target().startsWith("distlock redis: server commands per handoff"))
-                .singleElement().satisfies(c -> {
-                    assertThat(c.measured()).isEqualTo("11.0 → 16.0 (1.45×, medians over the rounds)");
-                    assertThat(c.status()).isEqualTo(Targets.Status.MET);
-                });
-    }
-
-    @Test
     void badArgumentsAreRefused() {
         assertThatThrownBy(() -> Rounds.median(null, List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Rounds.ratio(List.of(), Contender.REDISSON, null, Result::throughput))
