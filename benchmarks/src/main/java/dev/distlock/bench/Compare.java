@@ -43,7 +43,7 @@ public final class Compare {
             Usage: java -jar benchmarks.jar [mode] [options]
                    java -jar benchmarks.jar jmh [JMH options]   (the JMH suite, on servers started here)
             Modes:
-              --quick                 short windows, 1,000 held locks, no 16-thread handoffs: about 2.5 minutes
+              --quick                 short windows, 1,000 held locks, no 16-thread handoffs: at most ~2 minutes
               --smoke                 tiny windows and counts, one scenario of each kind, ~35 s:
                                       checks that everything runs (CI); no pass/fail on speed
               (none)                  full run: 3 s warm-up, 10 s windows, 10,000 held locks
@@ -213,7 +213,7 @@ public final class Compare {
                 measure = measure != null ? measure : Duration.ofMillis(500);
                 held = held != null ? held : 1_000;
                 heldWindow = Duration.ofMillis(2100);
-                budget = Duration.ofSeconds(120); // 100 s for the lock scenarios, 20 s for the coordination ones
+                budget = Duration.ofSeconds(114); // 95 s for the lock scenarios, 19 s for the coordination ones; servers and the report take the rest of 2 min
                 prime = Duration.ofMillis(800);
                 scenarios = scenarios != null ? scenarios : QUICK_SCENARIOS;
             }

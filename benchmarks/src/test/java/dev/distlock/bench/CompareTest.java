@@ -17,7 +17,7 @@ class CompareTest {
             "--zk-uri", "zk://127.0.0.1:2181/ns", "--redlock-uris", "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3",
             "--contenders", "redisson,distlock-redis", "--redis-server", "embedded"});
         assertThat(o.mode()).isEqualTo("quick");
-        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(o.budget()).isEqualTo(Duration.ofSeconds(114));
         assertThat(o.prime()).isPositive();
         assertThat(o.servers().redisUri()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(o.servers().zkConnect()).isEqualTo("127.0.0.1:2181");
